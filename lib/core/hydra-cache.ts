@@ -1,0 +1,309 @@
+import { CacheErrors } from './cache.errors.js';
+import { keyText, type CacheKey } from './cache-key.js';
+import {
+  resolveOptions,
+  type CacheOptionsInput,
+  type LoadOptionsInput,
+  type ResolvedOptions,
+} from './cache-options.js';
+import { StatsCounters, type CacheStats } from './cache-stats.js';
+import {
+  HydraCacheBuilder,
+  resolveSettings,
+  type HydraCacheSettings,
+} from './hydra-cache.builder.js';
+import { InFlightLoads, type Flight, type LoadOutcome } from './in-flight.js';
+import { LruStore, type Entry, type RemovalCause } from './lru-store.js';
+import { tagList } from './tag-set.js';
+import { TagIndex } from './tag-index.js';
+import { TypedCache } from './typed-cache.js';
+
+/** A cache key: a string or a built {@link CacheKey}. */
+export type KeyInput = string | CacheKey;
+
+/** A loader: returns the value (or a promise of it) to cache on a miss. */
+export type Loader<T> = () => T | PromiseLike<T>;
+
+/** Sizes of the internal structures, for monitoring and leak checks. */
+export interface CacheDiagnostics {
+  /** Stored entries. */
+  readonly entries: number;
+  /** Distinct tags indexing at least one stored entry. */
+  readonly indexedTags: number;
+  /** Loads new callers can still join. */
+  readonly inFlightLoads: number;
+  /** Tag invalidation times retained for running loads. */
+  readonly tagGenerations: number;
+}
+
+const MISS = Symbol('miss');
+
+/**
+ * An in-process async cache with TTLs, tag invalidation, single-flight loads and stale-load
+ * safety. Values are stored encoded (CBOR by default), so every reader gets its own copy.
+ */
+export class HydraCache {
+  readonly #settings: Required<HydraCacheSettings>;
+  readonly #stats = new StatsCounters();
+  readonly #tags = new TagIndex();
+  readonly #inFlight = new InFlightLoads();
+  readonly #store: LruStore;
+
+  /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
+  constructor(settings: HydraCacheSettings = {}) {
+    this.#settings = resolveSettings(settings);
+    this.#store = new LruStore(this.#settings.maxCapacity, (key, entry, cause) =>
+      this.#removed(key, entry, cause),
+    );
+  }
+
+  /** Starts a builder for a local cache. */
+  static local(): HydraCacheBuilder {
+    return new HydraCacheBuilder();
+  }
+
+  /** The value for `key`, or undefined when missing or expired. Rejects with `E_DECODE` (and drops the entry) when it cannot be decoded. */
+  async get<T = unknown>(key: KeyInput): Promise<T | undefined> {
+    const k = keyText(key);
+    const entry = this.#store.get(k, Date.now());
+    if (entry === undefined) {
+      this.#stats.misses++;
+      return undefined;
+    }
+    try {
+      const value = this.#decode(entry.data) as T;
+      this.#stats.hits++;
+      return value;
+    } catch (cause) {
+      this.#stats.misses++;
+      this.#store.delete(k);
+      throw CacheErrors.decode(k, cause);
+    }
+  }
+
+  /** Stores `value` under `key`, replacing any entry and winning over a load of the same key still running. */
+  async put<T>(key: KeyInput, value: T, options?: CacheOptionsInput): Promise<void> {
+    const k = keyText(key);
+    const opts = resolveOptions(options);
+    if (value === undefined) throw CacheErrors.undefinedValue(k);
+    const data = this.#encode(k, value);
+    const bytes = this.#byteLength(data);
+    if (bytes > this.#settings.maxEntryBytes) {
+      throw CacheErrors.entryTooLarge(k, bytes, this.#settings.maxEntryBytes);
+    }
+    this.#inFlight.supersede(k);
+    this.#write(k, data, opts.tags, opts.ttl);
+  }
+
+  /**
+   * The cached value for `key`; on a miss runs `loader` once for all concurrent callers and caches
+   * its result. The loader's own error is rethrown unchanged and nothing is cached.
+   */
+  async getOrLoad<T>(key: KeyInput, options: LoadOptionsInput<T>, loader: Loader<T>): Promise<T> {
+    const k = keyText(key);
+    const opts = resolveOptions(options);
+    if (typeof loader !== 'function')
+      throw CacheErrors.invalidOption('loader', 'a function', loader);
+    const hit = this.#readForLoad(k);
+    if (hit !== MISS) {
+      this.#stats.hits++;
+      return hit as T;
+    }
+    this.#stats.misses++;
+    let flight = this.#inFlight.get(k);
+    if (flight === undefined) {
+      flight = this.#startLoad(k, opts, loader);
+    } else {
+      this.#stats.singleFlightJoins++;
+    }
+    const outcome = await flight.promise;
+    return (outcome.data === undefined ? undefined : this.#decodeFresh(k, outcome.data)) as T;
+  }
+
+  /** Same as {@link getOrLoad}: the short spelling for loaders that do not fail. */
+  getOrInsertWith<T>(key: KeyInput, options: LoadOptionsInput<T>, loader: Loader<T>): Promise<T> {
+    return this.getOrLoad(key, options, loader);
+  }
+
+  /** Same as {@link getOrLoad}: the spelling for loaders that may fail. */
+  tryGetOrInsertWith<T>(
+    key: KeyInput,
+    options: LoadOptionsInput<T>,
+    loader: Loader<T>,
+  ): Promise<T> {
+    return this.getOrLoad(key, options, loader);
+  }
+
+  /** True when `key` maps to a usable value; an expired entry is removed and reported absent. */
+  async containsKey(key: KeyInput): Promise<boolean> {
+    return this.#store.has(keyText(key), Date.now());
+  }
+
+  /** Removes `key` and supersedes a running load of it; true when a live entry was removed. */
+  async invalidateKey(key: KeyInput): Promise<boolean> {
+    const k = keyText(key);
+    this.#inFlight.supersede(k);
+    const entry = this.#store.delete(k);
+    if (entry === undefined || entry.expiresAt <= Date.now()) return false;
+    this.#stats.invalidations++;
+    return true;
+  }
+
+  /** Alias of {@link invalidateKey}. */
+  remove(key: KeyInput): Promise<boolean> {
+    return this.invalidateKey(key);
+  }
+
+  /** Removes every entry tagged `tag` and supersedes running loads that declared it; returns how many live entries were removed. */
+  async invalidateTag(tag: string): Promise<number> {
+    const [t] = tagList(tag, 'tag');
+    this.#tags.markInvalidated(t, this.#inFlight.size > 0);
+    this.#inFlight.supersedeTagged(t);
+    const now = Date.now();
+    let removed = 0;
+    for (const key of this.#tags.keysOf(t)) {
+      const entry = this.#store.delete(key);
+      if (entry !== undefined && entry.expiresAt > now) removed++;
+    }
+    this.#stats.invalidations += removed;
+    return removed;
+  }
+
+  /** Invalidates each of `tags` in turn; returns the total number of live entries removed. */
+  async invalidateTags(tags: Iterable<string>): Promise<number> {
+    let removed = 0;
+    for (const tag of tagList(tags)) removed += await this.invalidateTag(tag);
+    return removed;
+  }
+
+  /** Removes every entry and supersedes every running load. Counts no invalidations. */
+  async flush(): Promise<void> {
+    this.#tags.markInvalidated(undefined, false);
+    this.#inFlight.supersedeAll();
+    this.#store.clear();
+    this.#tags.clear();
+    this.#tags.prune(undefined);
+  }
+
+  /** A snapshot of the counters. */
+  stats(): CacheStats {
+    return this.#stats.snapshot(this.#store.size);
+  }
+
+  /** Sizes of the internal structures; all stay bounded by what the cache holds. */
+  diagnostics(): CacheDiagnostics {
+    return {
+      entries: this.#store.size,
+      indexedTags: this.#tags.tagCount,
+      inFlightLoads: this.#inFlight.size,
+      tagGenerations: this.#tags.generationCount,
+    };
+  }
+
+  /** A typed view whose keys are prefixed `namespace:`; it shares everything else with this cache. */
+  typed<T>(namespace: string): TypedCache<T> {
+    return new TypedCache<T>(this, namespace);
+  }
+
+  #startLoad<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
+    this.#stats.loads++;
+    const flight: Flight = {
+      key,
+      startEpoch: this.#tags.epoch,
+      tags: opts.tags,
+      stale: false,
+      promise: undefined as unknown as Promise<LoadOutcome>,
+    };
+    this.#inFlight.add(flight);
+    flight.promise = this.#runLoad(flight, opts, loader);
+    return flight;
+  }
+
+  async #runLoad<T>(
+    flight: Flight,
+    opts: ResolvedOptions<T>,
+    loader: Loader<T>,
+  ): Promise<LoadOutcome> {
+    try {
+      const value = await loader();
+      if (value === undefined) return { data: undefined };
+      const data = this.#encode(flight.key, value);
+      this.#storeLoaded(flight, opts, value, data);
+      return { data };
+    } finally {
+      this.#inFlight.finish(flight);
+      this.#tags.prune(this.#inFlight.oldestStart);
+    }
+  }
+
+  #storeLoaded<T>(flight: Flight, opts: ResolvedOptions<T>, value: T, data: unknown): void {
+    const extra =
+      opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
+    if (opts.unless?.(value) === true) return;
+    if (this.#byteLength(data) > this.#settings.maxEntryBytes) return;
+    if (
+      flight.stale ||
+      (extra !== undefined && this.#tags.invalidatedSince(extra, flight.startEpoch))
+    ) {
+      this.#stats.staleLoadDiscards++;
+      return;
+    }
+    this.#write(
+      flight.key,
+      data,
+      extra === undefined ? opts.tags : [...opts.tags, ...extra],
+      opts.ttl,
+    );
+  }
+
+  #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
+    const ms = ttl ?? this.#settings.defaultTtl;
+    const expiresAt = ms === Infinity ? Infinity : Date.now() + ms;
+    this.#store.set(key, { data, expiresAt, tags });
+    this.#tags.add(key, tags);
+  }
+
+  /** A hit's decoded value, or MISS; an undecodable entry is dropped so the load can replace it. */
+  #readForLoad(key: string): unknown {
+    const entry = this.#store.get(key, Date.now());
+    if (entry === undefined) return MISS;
+    try {
+      return this.#decode(entry.data);
+    } catch {
+      this.#store.delete(key);
+      return MISS;
+    }
+  }
+
+  #decodeFresh(key: string, data: unknown): unknown {
+    try {
+      return this.#decode(data);
+    } catch (cause) {
+      throw CacheErrors.decode(key, cause);
+    }
+  }
+
+  #encode(key: string, value: unknown): unknown {
+    const codec = this.#settings.codec;
+    if (codec === null) return value;
+    try {
+      return codec.encode(value);
+    } catch (cause) {
+      throw CacheErrors.encode(key, cause);
+    }
+  }
+
+  #decode(data: unknown): unknown {
+    const codec = this.#settings.codec;
+    return codec === null ? data : codec.decode(data as Uint8Array);
+  }
+
+  #byteLength(data: unknown): number {
+    return this.#settings.codec === null ? 0 : (data as Uint8Array).byteLength;
+  }
+
+  #removed(key: string, entry: Entry, cause: RemovalCause): void {
+    this.#tags.remove(key, entry.tags);
+    if (cause === 'evicted') this.#stats.evictions++;
+  }
+}
