@@ -18,3 +18,20 @@ export { CborCodec } from './core/cbor-codec.js';
 export type { Codec } from './core/cbor-codec.js';
 export { CacheError } from './core/cache.errors.js';
 export type { CacheErrorCode } from './core/cache.errors.js';
+
+export { HydraCacheModule } from './nest/hydra-cache.module.js';
+export { HYDRA_CACHE_MODULE_OPTIONS } from './nest/hydra-cache.module-definition.js';
+export type {
+  HydraCacheModuleOptions,
+  HydraCacheModuleExtras,
+  HydraCacheOptionsFactory,
+} from './nest/hydra-cache-module.options.js';
+export { Cached } from './nest/cached.decorator.js';
+export type { CachedOptions } from './nest/cached.decorator.js';
+export { InvalidateTags } from './nest/invalidate-tags.decorator.js';
+export type { InvalidateTagsOptions } from './nest/invalidate-tags.decorator.js';
+export { InvalidateKeys } from './nest/invalidate-keys.decorator.js';
+export type { InvalidateKeysOptions, KeysValue } from './nest/invalidate-keys.decorator.js';
+export type { TagsValue, KeyValue, FromArgs } from './nest/decorator-values.js';
+export { attachHydraCache } from './nest/method-wrapper.js';
+export type { AsyncMethod } from './nest/method-wrapper.js';

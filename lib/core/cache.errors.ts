@@ -33,6 +33,11 @@ export const CacheErrors = {
       'E_INVALID_OPTION',
       `Invalid option "${field}": expected ${expected}, got ${describe(actual)}.`,
     ),
+  unknownOption: (field: string, known: readonly string[]): CacheError =>
+    new CacheError(
+      'E_INVALID_OPTION',
+      `Unknown option "${field}": expected one of ${known.join(', ')}.`,
+    ),
   invalidKey: (actual: unknown): CacheError =>
     new CacheError(
       'E_INVALID_KEY',

@@ -26,10 +26,17 @@ export const DEFAULT_SETTINGS = Object.freeze({
   maxEntryBytes: 16 * 1024 * 1024,
 });
 
+const SETTING_NAMES = ['defaultTtl', 'maxCapacity', 'maxEntryBytes', 'codec'];
+
 /** Validates settings and fills in defaults; throws `E_INVALID_OPTION` naming the bad field. */
 export function resolveSettings(settings: HydraCacheSettings): Required<HydraCacheSettings> {
   if (settings === null || typeof settings !== 'object') {
     throw CacheErrors.invalidOption('settings', 'an object', settings);
+  }
+  for (const field of Object.keys(settings)) {
+    if (!SETTING_NAMES.includes(field)) {
+      throw CacheErrors.unknownOption(field, SETTING_NAMES);
+    }
   }
   const { defaultTtl, maxCapacity, maxEntryBytes, codec } = settings;
   return {

@@ -1,0 +1,88 @@
+import { CacheErrors } from '../core/cache.errors.js';
+import { checkTtl, type LoadOptionsInit } from '../core/cache-options.js';
+import {
+  checkOptionalFunction,
+  fromArgs,
+  keyValueText,
+  tagValueList,
+  type FromArgs,
+  type KeyValue,
+  type TagsValue,
+} from './decorator-values.js';
+import { defaultKey } from './default-key.js';
+import { cacheOf, replaceMethod, type AsyncMethod, type MethodSite } from './method-wrapper.js';
+
+/** Options of {@link Cached}. `A` is the method's parameter list, `R` its resolved result. */
+export interface CachedOptions<A extends unknown[] = any[], R = any> {
+  /** The key, or a function of the method's arguments. Default: `Class:method:(canonical args)`. */
+  key?: FromArgs<A, KeyValue>;
+  /** Time to live in milliseconds (> 0 or `Infinity`). Default: the module's `defaultTtl`. */
+  ttl?: number;
+  /** Invalidation tags, or a function of the method's arguments. Default: none. */
+  tags?: FromArgs<A, TagsValue>;
+  /** Tags known only from the result, given the result then the arguments. Same stale-load safety as `tags`. */
+  resultTags?: (result: R, ...args: A) => TagsValue;
+  /** Prefix for the key, as in `cache.typed(namespace)`: the key becomes `namespace:key`. Default: none. */
+  namespace?: string;
+  /** Return true to hand a result back without caching it, e.g. `(user) => user === null`. */
+  unless?: (result: R, ...args: A) => boolean;
+}
+
+/**
+ * Gives an async method get-or-load semantics through the injected {@link HydraCache}: a hit
+ * returns the cached copy; a miss runs the method once for all concurrent callers (single-flight)
+ * and caches its result unless a tag or the key was invalidated meanwhile.
+ */
+export function Cached<A extends unknown[] = any[], R = any>(options: CachedOptions<A, R> = {}) {
+  const plan = planCached(options);
+  return <F extends AsyncMethod<A, R>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<F>,
+  ): TypedPropertyDescriptor<F> =>
+    replaceMethod(target, propertyKey, descriptor, (original, site) => {
+      return async function cached(this: unknown, ...args: A): Promise<R> {
+        const cache = cacheOf(this, site, 'Cached');
+        return cache.getOrLoad<R>(plan.key(site, args), plan.loadOptions(args), () =>
+          original.apply(this, args),
+        );
+      } as F;
+    });
+}
+
+interface CachedPlan<A extends unknown[], R> {
+  key(site: MethodSite, args: A): string;
+  loadOptions(args: A): LoadOptionsInit<R>;
+}
+
+/** Validates the options once, at decoration time, and precomputes what does not vary per call. */
+function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): CachedPlan<A, R> {
+  if (options === null || typeof options !== 'object') {
+    throw CacheErrors.invalidOption('@Cached options', 'an object', options);
+  }
+  const { key, ttl, tags, resultTags, namespace, unless } = options;
+  if (ttl !== undefined) checkTtl(ttl, 'ttl');
+  if (namespace !== undefined && typeof namespace !== 'string') {
+    throw CacheErrors.invalidOption('namespace', 'a string', namespace);
+  }
+  checkOptionalFunction(resultTags, 'resultTags');
+  checkOptionalFunction(unless, 'unless');
+  const fixedTags = typeof tags === 'function' ? undefined : tagValueList(tags ?? [], 'tags');
+  const fixedOptions: LoadOptionsInit<R> = { ttl, tags: fixedTags };
+  const perCall = fixedTags === undefined || resultTags !== undefined || unless !== undefined;
+  const prefix = namespace === undefined ? '' : `${namespace}:`;
+
+  return {
+    key: (site, args) =>
+      prefix + (key === undefined ? defaultKey(site, args) : keyValueText(fromArgs(key, args))),
+    loadOptions: (args) =>
+      perCall
+        ? {
+            ttl,
+            tags: fixedTags ?? tagValueList(fromArgs(tags!, args), 'tags'),
+            resultTags: resultTags && ((result: R) => resultTags(result, ...args)),
+            unless: unless && ((result: R) => unless(result, ...args)),
+          }
+        : fixedOptions,
+  };
+}

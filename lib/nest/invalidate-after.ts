@@ -1,0 +1,60 @@
+import type { HydraCache } from '../core/hydra-cache.js';
+import { CacheErrors } from '../core/cache.errors.js';
+import { checkOptionalFunction, fromArgs, type FromArgs } from './decorator-values.js';
+import { cacheOf, replaceMethod, type AsyncMethod } from './method-wrapper.js';
+
+/** What to invalidate: from the arguments (checked before the method runs) and from the result. */
+export interface InvalidationPlan<A extends unknown[], R, V> {
+  before?: FromArgs<A, V>;
+  after?: (result: R, ...args: A) => V;
+}
+
+/** How one decorator turns its values into invalidations. */
+export interface Invalidator<V> {
+  readonly decorator: string;
+  normalize(value: V): string[];
+  invalidate(cache: HydraCache, items: string[]): Promise<unknown>;
+}
+
+/**
+ * Builds a method decorator that runs the method and, only once it has succeeded, invalidates.
+ * The cache and the argument-derived items are resolved before the method runs, so a missing
+ * cache or a bad tag fails before any side effect; a method error propagates unchanged.
+ */
+export function invalidateAfter<A extends unknown[], R, V>(
+  plan: InvalidationPlan<A, R, V>,
+  invalidator: Invalidator<V>,
+) {
+  checkOptionalFunction(plan.after, 'result function');
+  if (plan.before === undefined && plan.after === undefined) {
+    throw CacheErrors.invalidOption(
+      `@${invalidator.decorator}`,
+      'something to invalidate',
+      undefined,
+    );
+  }
+  return <F extends AsyncMethod<A, R>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<F>,
+  ): TypedPropertyDescriptor<F> =>
+    replaceMethod(target, propertyKey, descriptor, (original, site) => {
+      return async function invalidating(this: unknown, ...args: A): Promise<R> {
+        const cache = cacheOf(this, site, invalidator.decorator);
+        const items =
+          plan.before === undefined ? [] : invalidator.normalize(fromArgs(plan.before, args));
+        const result = await original.apply(this, args);
+        if (plan.after !== undefined)
+          items.push(...invalidator.normalize(plan.after(result, ...args)));
+        await invalidator.invalidate(cache, items);
+        return result;
+      } as F;
+    });
+}
+
+/** True for the `{ ... }` options form, as opposed to a value, an iterable or a function. */
+export function isOptionsForm(spec: unknown): spec is Record<string, unknown> {
+  if (spec === null || typeof spec !== 'object' || Symbol.iterator in spec) return false;
+  const proto = Object.getPrototypeOf(spec);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,37 @@
+import type { HydraCache } from '../core/hydra-cache.js';
+import { keyValueList, type FromArgs, type KeyValue } from './decorator-values.js';
+import { invalidateAfter, isOptionsForm } from './invalidate-after.js';
+
+/** Keys as {@link InvalidateKeys} accepts them: one key or an iterable of keys. */
+export type KeysValue = KeyValue | Iterable<KeyValue>;
+
+/** Long form of {@link InvalidateKeys}: keys from the arguments and/or from the result. */
+export interface InvalidateKeysOptions<A extends unknown[] = any[], R = any> {
+  /** Keys, or a function of the method's arguments. */
+  keys?: FromArgs<A, KeysValue>;
+  /** Keys computed from the result, then the arguments. */
+  resultKeys?: (result: R, ...args: A) => KeysValue;
+}
+
+/**
+ * Invalidates full cache keys (namespace included) after the decorated async method succeeds;
+ * when it throws, nothing is invalidated. Accepts keys, a function of the arguments, or
+ * `{ keys, resultKeys }`.
+ */
+export function InvalidateKeys<A extends unknown[] = any[], R = any>(
+  spec: FromArgs<A, KeysValue> | InvalidateKeysOptions<A, R>,
+) {
+  const options: InvalidateKeysOptions<A, R> = isOptionsForm(spec) ? spec : { keys: spec };
+  return invalidateAfter<A, R, KeysValue>(
+    { before: options.keys, after: options.resultKeys },
+    {
+      decorator: 'InvalidateKeys',
+      normalize: keyValueList,
+      invalidate: (cache, keys) => invalidateEach(cache, keys),
+    },
+  );
+}
+
+async function invalidateEach(cache: HydraCache, keys: string[]): Promise<void> {
+  for (const key of keys) await cache.invalidateKey(key);
+}

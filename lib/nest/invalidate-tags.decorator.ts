@@ -1,0 +1,29 @@
+import { tagValueList, type FromArgs, type TagsValue } from './decorator-values.js';
+import { invalidateAfter, isOptionsForm } from './invalidate-after.js';
+
+/** Long form of {@link InvalidateTags}: tags from the arguments and/or from the result. */
+export interface InvalidateTagsOptions<A extends unknown[] = any[], R = any> {
+  /** Tags, or a function of the method's arguments. */
+  tags?: FromArgs<A, TagsValue>;
+  /** Tags computed from the result, then the arguments. */
+  resultTags?: (result: R, ...args: A) => TagsValue;
+}
+
+/**
+ * Invalidates tags after the decorated async method succeeds; when it throws, nothing is
+ * invalidated and the error propagates unchanged. Accepts tags, a function of the arguments,
+ * or `{ tags, resultTags }`.
+ */
+export function InvalidateTags<A extends unknown[] = any[], R = any>(
+  spec: FromArgs<A, TagsValue> | InvalidateTagsOptions<A, R>,
+) {
+  const options: InvalidateTagsOptions<A, R> = isOptionsForm(spec) ? spec : { tags: spec };
+  return invalidateAfter<A, R, TagsValue>(
+    { before: options.tags, after: options.resultTags },
+    {
+      decorator: 'InvalidateTags',
+      normalize: (tags) => tagValueList(tags, 'tags'),
+      invalidate: (cache, tags) => cache.invalidateTags(tags),
+    },
+  );
+}

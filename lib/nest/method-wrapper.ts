@@ -1,0 +1,69 @@
+import { Inject } from '@nestjs/common';
+import { HydraCache } from '../core/hydra-cache.js';
+import { NestCacheErrors } from './nest.errors.js';
+
+/** Property under which Nest injects the cache into instances of decorated classes. */
+const CACHE_PROPERTY = Symbol('hydraCache');
+
+/** Any async method. Decorators accept only these, so the type checker rejects sync methods. */
+export type AsyncMethod<A extends unknown[] = any[], R = any> = (...args: A) => Promise<R>;
+
+/** Where a decorated method lives, for messages and default keys. */
+export interface MethodSite {
+  /** `ClassName.method`, as shown in error messages. */
+  readonly label: string;
+  readonly className: string;
+  readonly methodName: string;
+}
+
+/**
+ * Replaces a method with `wrap(original)`, keeping what other decorators rely on: metadata
+ * stored on the function (`@Get()`, Swagger, guards...) is copied to the wrapper, and so are its
+ * name and length. It also asks Nest to inject the cache into every instance of the class.
+ */
+export function replaceMethod<F extends AsyncMethod>(
+  target: object,
+  propertyKey: string | symbol,
+  descriptor: TypedPropertyDescriptor<F>,
+  wrap: (original: F, site: MethodSite) => F,
+): TypedPropertyDescriptor<F> {
+  const original = descriptor.value;
+  if (typeof original !== 'function') {
+    throw new TypeError(
+      `HydraCache decorators apply to methods; ${String(propertyKey)} is not one.`,
+    );
+  }
+  const className = (target as { constructor: { name: string } }).constructor.name;
+  const methodName = String(propertyKey);
+  const wrapper = wrap(original, { label: `${className}.${methodName}`, className, methodName });
+  copyFunctionMetadata(original, wrapper);
+  // Property injection (Nest de-duplicates it per key) reaches providers, controllers and
+  // request-scoped instances alike, unlike an explorer that only sees static singletons.
+  Inject(HydraCache)(target, CACHE_PROPERTY);
+  return { ...descriptor, value: wrapper };
+}
+
+/** The cache Nest injected into `instance`, or a rejection-ready `E_NO_CACHE` error. */
+export function cacheOf(instance: unknown, site: MethodSite, decorator: string): HydraCache {
+  const cache = (instance as Record<symbol, unknown> | undefined)?.[CACHE_PROPERTY];
+  if (cache instanceof HydraCache) return cache;
+  throw NestCacheErrors.noCache(site.label, decorator);
+}
+
+/** Gives an instance built outside Nest (with `new`) the cache its decorated methods use. */
+export function attachHydraCache<T extends object>(instance: T, cache: HydraCache): T {
+  Object.defineProperty(instance, CACHE_PROPERTY, {
+    value: cache,
+    configurable: true,
+    writable: true,
+  });
+  return instance;
+}
+
+function copyFunctionMetadata(from: object, to: object): void {
+  for (const key of Reflect.getOwnMetadataKeys(from)) {
+    Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, from), to);
+  }
+  Object.defineProperty(to, 'name', { value: (from as { name: string }).name });
+  Object.defineProperty(to, 'length', { value: (from as { length: number }).length });
+}

@@ -1,0 +1,19 @@
+import { CacheError, describe } from '../core/cache.errors.js';
+
+/** Message factories for errors raised by the NestJS layer. */
+export const NestCacheErrors = {
+  noCache: (method: string, decorator: string): CacheError =>
+    new CacheError(
+      'E_NO_CACHE',
+      `${method} is decorated with @${decorator} but its instance has no HydraCache. ` +
+        'Let Nest create the instance (register the class as a provider or controller in an application that imports HydraCacheModule.forRoot()), ' +
+        'or, outside Nest, attach a cache first with attachHydraCache(instance, cache).',
+    ),
+  unkeyableArgument: (method: string, index: number, path: string, value: unknown): CacheError =>
+    new CacheError(
+      'E_UNKEYABLE_ARGUMENT',
+      `${method}: cannot build a default cache key from argument ${index}${path} (${describe(value)}). ` +
+        'Default keys accept strings, numbers, bigints, booleans, null, undefined, Dates, arrays and plain objects. ' +
+        'Pass an explicit key to @Cached, e.g. @Cached({ key: (id) => `user:${id}` }).',
+    ),
+};
