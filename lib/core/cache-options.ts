@@ -107,6 +107,34 @@ export function resolveOptions<T>(input: LoadOptionsInput<T>): ResolvedOptions<T
   };
 }
 
+/**
+ * Validates options like {@link resolveOptions} but, for the common shapes (undefined, a
+ * CacheOptions, a plain object with an array of tags), without building anything: returns
+ * undefined, and the caller resolves them later only if it needs them (the cache-hit path never
+ * does). Anything else is resolved at once and returned, so a one-shot iterable is read only once.
+ */
+export function precheckOptions<T>(input: LoadOptionsInput<T>): ResolvedOptions<T> | undefined {
+  if (input === undefined || input === null || input instanceof CacheOptions) return undefined;
+  if (typeof input === 'object') {
+    const { ttl, tags, resultTags, unless } = input as LoadOptionsInit<T>;
+    if (
+      (ttl === undefined || (typeof ttl === 'number' && ttl > 0)) &&
+      (tags === undefined || typeof tags === 'string' || isStringArray(tags)) &&
+      (resultTags === undefined || typeof resultTags === 'function') &&
+      (unless === undefined || typeof unless === 'function')
+    ) {
+      return undefined;
+    }
+  }
+  return resolveOptions(input);
+}
+
+function isStringArray(tags: unknown): boolean {
+  if (!Array.isArray(tags)) return false;
+  for (let i = 0; i < tags.length; i++) if (typeof tags[i] !== 'string') return false;
+  return true;
+}
+
 /** Checks a TTL: a number > 0 or `Infinity`. */
 export function checkTtl(ms: unknown, field: string): number {
   if (typeof ms !== 'number' || Number.isNaN(ms) || ms <= 0) {

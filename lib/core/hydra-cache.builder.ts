@@ -12,7 +12,8 @@ export interface HydraCacheSettings {
   /** Largest encoded entry in bytes; larger values are rejected by put and not cached by loads. Default: 16 MiB. */
   maxEntryBytes?: number;
   /**
-   * How values are stored. Default: a {@link CborCodec}, so every read returns a fresh copy.
+   * How values are stored. Default: a {@link CborCodec} with shared record structures (its entries
+   * never leave the cache), so every read returns a fresh copy.
    * `null` keeps values by reference (no copy, no size check): faster, but callers must never
    * mutate what they read or store.
    */
@@ -44,7 +45,7 @@ export function resolveSettings(settings: HydraCacheSettings): Required<HydraCac
       defaultTtl === undefined ? DEFAULT_SETTINGS.defaultTtl : checkTtl(defaultTtl, 'defaultTtl'),
     maxCapacity: checkCount(maxCapacity ?? DEFAULT_SETTINGS.maxCapacity, 'maxCapacity'),
     maxEntryBytes: checkCount(maxEntryBytes ?? DEFAULT_SETTINGS.maxEntryBytes, 'maxEntryBytes'),
-    codec: codec === undefined ? new CborCodec() : checkCodec(codec),
+    codec: codec === undefined ? new CborCodec({ sharedStructures: true }) : checkCodec(codec),
   };
 }
 

@@ -1,21 +1,24 @@
 import { CacheErrors } from './cache.errors.js';
 import { keyText, type CacheKey } from './cache-key.js';
 import {
+  precheckOptions,
   resolveOptions,
   type CacheOptionsInput,
   type LoadOptionsInput,
   type ResolvedOptions,
 } from './cache-options.js';
 import { StatsCounters, type CacheStats } from './cache-stats.js';
+import { CborCodec } from './cbor-codec.js';
 import {
   HydraCacheBuilder,
   resolveSettings,
   type HydraCacheSettings,
 } from './hydra-cache.builder.js';
 import { InFlightLoads, type Flight, type LoadOutcome } from './in-flight.js';
-import { LruStore, type Entry, type RemovalCause } from './lru-store.js';
+import { Entry, LruStore, type RemovalCause } from './lru-store.js';
 import { tagList } from './tag-set.js';
 import { TagIndex } from './tag-index.js';
+import { clonePlain, isPlainData } from './plain-copy.js';
 import { TypedCache } from './typed-cache.js';
 
 /** A cache key: a string or a built {@link CacheKey}. */
@@ -37,6 +40,7 @@ export interface CacheDiagnostics {
 }
 
 const MISS = Symbol('miss');
+const NOT_PLAIN = Symbol('not plain');
 
 /**
  * An in-process async cache with TTLs, tag invalidation, single-flight loads and stale-load
@@ -48,10 +52,17 @@ export class HydraCache {
   readonly #tags = new TagIndex();
   readonly #inFlight = new InFlightLoads();
   readonly #store: LruStore;
+  /** The codec when it is exactly a CborCodec: entries are then stored packed (compact strings). */
+  readonly #cbor: CborCodec | undefined;
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
     this.#settings = resolveSettings(settings);
+    const codec = this.#settings.codec;
+    this.#cbor =
+      codec !== null && Object.getPrototypeOf(codec) === CborCodec.prototype
+        ? (codec as CborCodec)
+        : undefined;
     this.#store = new LruStore(this.#settings.maxCapacity, (key, entry, cause) =>
       this.#removed(key, entry, cause),
     );
@@ -101,7 +112,8 @@ export class HydraCache {
    */
   async getOrLoad<T>(key: KeyInput, options: LoadOptionsInput<T>, loader: Loader<T>): Promise<T> {
     const k = keyText(key);
-    const opts = resolveOptions(options);
+    // Validated up front, but only built on a miss: a hit allocates nothing for its options.
+    const checked = precheckOptions(options);
     if (typeof loader !== 'function')
       throw CacheErrors.invalidOption('loader', 'a function', loader);
     const hit = this.#readForLoad(k);
@@ -109,6 +121,7 @@ export class HydraCache {
       this.#stats.hits++;
       return hit as T;
     }
+    const opts = checked ?? resolveOptions(options);
     this.#stats.misses++;
     let flight = this.#inFlight.get(k);
     if (flight === undefined) {
@@ -117,7 +130,7 @@ export class HydraCache {
       this.#stats.singleFlightJoins++;
     }
     const outcome = await flight.promise;
-    return (outcome.data === undefined ? undefined : this.#decodeFresh(k, outcome.data)) as T;
+    return (outcome.data === undefined ? undefined : this.#copyOf(k, outcome)) as T;
   }
 
   /** Same as {@link getOrLoad}: the short spelling for loaders that do not fail. */
@@ -156,12 +169,13 @@ export class HydraCache {
 
   /** Removes every entry tagged `tag` and supersedes running loads that declared it; returns how many live entries were removed. */
   async invalidateTag(tag: string): Promise<number> {
-    const [t] = tagList(tag, 'tag');
-    this.#tags.markInvalidated(t, this.#inFlight.size > 0);
-    this.#inFlight.supersedeTagged(t);
+    // One tag only: an array here would otherwise silently invalidate just its first member.
+    if (typeof tag !== 'string') throw CacheErrors.invalidOption('tag', 'a string', tag);
+    this.#tags.markInvalidated(tag, this.#inFlight.size > 0);
+    this.#inFlight.supersedeTagged(tag);
     const now = Date.now();
     let removed = 0;
-    for (const key of this.#tags.keysOf(t)) {
+    for (const key of this.#tags.keysOf(tag)) {
       const entry = this.#store.delete(key);
       if (entry !== undefined && entry.expiresAt > now) removed++;
     }
@@ -259,7 +273,7 @@ export class HydraCache {
   #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
     const ms = ttl ?? this.#settings.defaultTtl;
     const expiresAt = ms === Infinity ? Infinity : Date.now() + ms;
-    this.#store.set(key, { data, expiresAt, tags });
+    this.#store.set(key, new Entry(key, data, expiresAt, tags));
     this.#tags.add(key, tags);
   }
 
@@ -275,6 +289,24 @@ export class HydraCache {
     }
   }
 
+  /**
+   * A caller's own copy of a load's value. With the built-in codec, callers after the first get
+   * clones of a private decoded template when it is plain data (see plain-copy.ts): a stampede of
+   * thousands of joiners then decodes twice instead of once per caller.
+   */
+  #copyOf(key: string, outcome: LoadOutcome): unknown {
+    const served = (outcome.served ?? 0) + 1;
+    outcome.served = served;
+    if (served === 1 || this.#cbor === undefined) return this.#decodeFresh(key, outcome.data);
+    if (outcome.template === undefined) {
+      const template = this.#decodeFresh(key, outcome.data);
+      outcome.template = isPlainData(template) ? template : NOT_PLAIN;
+    }
+    return outcome.template === NOT_PLAIN
+      ? this.#decodeFresh(key, outcome.data)
+      : clonePlain(outcome.template);
+  }
+
   #decodeFresh(key: string, data: unknown): unknown {
     try {
       return this.#decode(data);
@@ -287,19 +319,20 @@ export class HydraCache {
     const codec = this.#settings.codec;
     if (codec === null) return value;
     try {
-      return codec.encode(value);
+      return this.#cbor === undefined ? codec.encode(value) : this.#cbor.pack(value);
     } catch (cause) {
       throw CacheErrors.encode(key, cause);
     }
   }
 
   #decode(data: unknown): unknown {
+    if (this.#cbor !== undefined) return this.#cbor.unpack(data as string | Uint8Array);
     const codec = this.#settings.codec;
     return codec === null ? data : codec.decode(data as Uint8Array);
   }
 
   #byteLength(data: unknown): number {
-    return this.#settings.codec === null ? 0 : (data as Uint8Array).byteLength;
+    return this.#settings.codec === null ? 0 : CborCodec.packedSize(data as string | Uint8Array);
   }
 
   #removed(key: string, entry: Entry, cause: RemovalCause): void {

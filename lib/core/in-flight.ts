@@ -2,6 +2,10 @@
 export interface LoadOutcome {
   /** Encoded value; undefined when the loader returned undefined. */
   readonly data: unknown;
+  /** Callers handed a copy so far (set by the cache as it serves them). */
+  served?: number;
+  /** Private decoded copy later callers get clones of, once a second caller needs one. */
+  template?: unknown;
 }
 
 /** One running loader execution shared by every caller that asked for the same key meanwhile. */

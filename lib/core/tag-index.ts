@@ -7,7 +7,8 @@
  * runs and pruned once no running load started before them.
  */
 export class TagIndex {
-  readonly #keysByTag = new Map<string, Set<string>>();
+  /** The keys of each tag: the key itself while a tag has one (most entity tags), else a Set. */
+  readonly #keysByTag = new Map<string, string | Set<string>>();
   readonly #invalidatedAt = new Map<string, number>();
   #epoch = 0;
 
@@ -29,12 +30,10 @@ export class TagIndex {
   /** Indexes `key` under each of `tags`. */
   add(key: string, tags: readonly string[]): void {
     for (const tag of tags) {
-      let keys = this.#keysByTag.get(tag);
-      if (keys === undefined) {
-        keys = new Set();
-        this.#keysByTag.set(tag, keys);
-      }
-      keys.add(key);
+      const keys = this.#keysByTag.get(tag);
+      if (keys === undefined) this.#keysByTag.set(tag, key);
+      else if (typeof keys !== 'string') keys.add(key);
+      else if (keys !== key) this.#keysByTag.set(tag, new Set([keys, key]));
     }
   }
 
@@ -43,15 +42,22 @@ export class TagIndex {
     for (const tag of tags) {
       const keys = this.#keysByTag.get(tag);
       if (keys === undefined) continue;
+      if (typeof keys === 'string') {
+        if (keys === key) this.#keysByTag.delete(tag);
+        continue;
+      }
       keys.delete(key);
-      if (keys.size === 0) this.#keysByTag.delete(tag);
+      // Back to the compact form once one key is left.
+      if (keys.size === 1) this.#keysByTag.set(tag, keys.values().next().value as string);
+      else if (keys.size === 0) this.#keysByTag.delete(tag);
     }
   }
 
   /** The keys currently indexed under `tag`, as a snapshot safe to iterate while removing. */
   keysOf(tag: string): string[] {
     const keys = this.#keysByTag.get(tag);
-    return keys === undefined ? [] : [...keys];
+    if (keys === undefined) return [];
+    return typeof keys === 'string' ? [keys] : [...keys];
   }
 
   /** Advances the epoch; records `tag`'s invalidation time when some load may still need it. */

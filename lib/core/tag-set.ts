@@ -60,9 +60,14 @@ export function tagList(tags: unknown, field = 'tags'): string[] {
   if (tags === null || typeof tags !== 'object' || !(Symbol.iterator in tags)) {
     throw CacheErrors.invalidOption(field, 'a string, an iterable of strings or a TagSet', tags);
   }
+  if (Array.isArray(tags)) {
+    for (const tag of tags) checkTag(tag, field);
+    // An exact-size copy: entries keep their tags, and push-grown arrays carry spare capacity.
+    return tags.slice();
+  }
   const out: string[] = [];
   for (const tag of tags as Iterable<unknown>) out.push(checkTag(tag, field));
-  return out;
+  return out.slice();
 }
 
 function checkTag(tag: unknown, field = 'tag'): string {
