@@ -10,7 +10,13 @@ import {
   type TagsValue,
 } from './decorator-values.js';
 import { defaultKey } from './default-key.js';
-import { cacheOf, replaceMethod, type AsyncMethod, type MethodSite } from './method-wrapper.js';
+import {
+  cacheOf,
+  replaceMethod,
+  siteOf,
+  type DecoratableMethod,
+  type MethodSite,
+} from './method-wrapper.js';
 
 /** Options of {@link Cached}. `A` is the method's parameter list, `R` its resolved result. */
 export interface CachedOptions<A extends unknown[] = any[], R = any> {
@@ -35,15 +41,18 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
  */
 export function Cached<A extends unknown[] = any[], R = any>(options: CachedOptions<A, R> = {}) {
   const plan = planCached(options);
-  return <F extends AsyncMethod<A, R>>(
+  return <F extends DecoratableMethod<A, R>>(
     target: object,
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<F>,
   ): TypedPropertyDescriptor<F> =>
     replaceMethod(target, propertyKey, descriptor, (original, site) => {
-      return async function cached(this: unknown, ...args: A): Promise<R> {
+      return async function cached(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
+        // Option functions take a prefix of the method's parameters; they ignore the rest.
+        const optionArgs = args as unknown as A;
         const cache = cacheOf(this, site, 'Cached');
-        return cache.getOrLoad<R>(plan.key(site, args), plan.loadOptions(args), () =>
+        const key = plan.key(siteOf(this, site), optionArgs);
+        return cache.getOrLoad<R>(key, plan.loadOptions(optionArgs), () =>
           original.apply(this, args),
         );
       } as F;

@@ -1,7 +1,7 @@
 import type { HydraCache } from '../core/hydra-cache.js';
 import { CacheErrors } from '../core/cache.errors.js';
 import { checkOptionalFunction, fromArgs, type FromArgs } from './decorator-values.js';
-import { cacheOf, replaceMethod, type AsyncMethod } from './method-wrapper.js';
+import { cacheOf, replaceMethod, type DecoratableMethod } from './method-wrapper.js';
 
 /** What to invalidate: from the arguments (checked before the method runs) and from the result. */
 export interface InvalidationPlan<A extends unknown[], R, V> {
@@ -33,19 +33,21 @@ export function invalidateAfter<A extends unknown[], R, V>(
       undefined,
     );
   }
-  return <F extends AsyncMethod<A, R>>(
+  return <F extends DecoratableMethod<A, R>>(
     target: object,
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<F>,
   ): TypedPropertyDescriptor<F> =>
     replaceMethod(target, propertyKey, descriptor, (original, site) => {
-      return async function invalidating(this: unknown, ...args: A): Promise<R> {
+      return async function invalidating(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
+        // Option functions take a prefix of the method's parameters; they ignore the rest.
+        const optionArgs = args as unknown as A;
         const cache = cacheOf(this, site, invalidator.decorator);
         const items =
-          plan.before === undefined ? [] : invalidator.normalize(fromArgs(plan.before, args));
+          plan.before === undefined ? [] : invalidator.normalize(fromArgs(plan.before, optionArgs));
         const result = await original.apply(this, args);
         if (plan.after !== undefined)
-          items.push(...invalidator.normalize(plan.after(result, ...args)));
+          items.push(...invalidator.normalize(plan.after(result, ...optionArgs)));
         await invalidator.invalidate(cache, items);
         return result;
       } as F;

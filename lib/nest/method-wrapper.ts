@@ -8,6 +8,13 @@ const CACHE_PROPERTY = Symbol('hydraCache');
 /** Any async method. Decorators accept only these, so the type checker rejects sync methods. */
 export type AsyncMethod<A extends unknown[] = any[], R = any> = (...args: A) => Promise<R>;
 
+/**
+ * The methods a decorator whose option functions take `A` accepts: async, with parameters that
+ * start with `A`. Option functions may name only the leading parameters they use, as in
+ * `@InvalidateTags((id: number) => [...])` on `update(id: number, patch: Patch)`.
+ */
+export type DecoratableMethod<A extends unknown[], R> = AsyncMethod<[...A, ...any[]], R>;
+
 /** Where a decorated method lives, for messages and default keys. */
 export interface MethodSite {
   /** `ClassName.method`, as shown in error messages. */
@@ -48,6 +55,18 @@ export function cacheOf(instance: unknown, site: MethodSite, decorator: string):
   const cache = (instance as Record<symbol, unknown> | undefined)?.[CACHE_PROPERTY];
   if (cache instanceof HydraCache) return cache;
   throw NestCacheErrors.noCache(site.label, decorator);
+}
+
+/**
+ * The site as seen from `instance`: a subclass that inherits a decorated method gets its own class
+ * name, so that subclasses of one base class (a generic CRUD service) do not share default keys.
+ */
+export function siteOf(instance: unknown, site: MethodSite): MethodSite {
+  const className = (instance as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof className !== 'string' || className === '' || className === site.className) {
+    return site;
+  }
+  return { label: `${className}.${site.methodName}`, className, methodName: site.methodName };
 }
 
 /** Gives an instance built outside Nest (with `new`) the cache its decorated methods use. */
