@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { HydraCacheModule } from '@hydracache/nestjs';
+import { AppConfig } from './config/app-config.js';
+import { cacheOptionsFrom } from './config/cache-options.factory.js';
+import { ConfigModule } from './config/config.module.js';
+import { StatsModule } from './stats/stats.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** The sample app: one cache for the whole application, configured from the environment. */
+@Module({
+  imports: [
+    ConfigModule,
+    HydraCacheModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [AppConfig],
+      useFactory: cacheOptionsFrom,
+    }),
+    TenantsModule,
+    UsersModule,
+    StatsModule,
+  ],
+})
+export class AppModule {}

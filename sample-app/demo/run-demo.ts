@@ -1,0 +1,21 @@
+import { AppConfig } from '../config/app-config.js';
+import { createApp } from '../app.factory.js';
+import { formatReport } from './report.js';
+import { runTour, type TourReport } from './tour.js';
+
+/**
+ * Boots the sample app in-process on a free port, walks the tour over real HTTP, closes the app
+ * and prints the report through `log`. Resolves with the report; `report.ok` is the verdict.
+ */
+export async function runDemo(log: (text: string) => void = console.log): Promise<TourReport> {
+  const app = await createApp(['warn', 'error']);
+  try {
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    const report = await runTour(`http://127.0.0.1:${port}`);
+    log(formatReport(report, app.get(AppConfig).dbLatencyMs));
+    return report;
+  } finally {
+    await app.close();
+  }
+}

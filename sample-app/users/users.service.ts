@@ -1,0 +1,42 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Cached, InvalidateTags } from '@hydracache/nestjs';
+import { TenantCache } from '../tenants/tenant-cache.js';
+import type { User, UserPatch } from './user.js';
+import { UserCache } from './user-cache.js';
+import { UsersRepository } from './users.repository.js';
+
+/** Users, cached with decorators: reads with @Cached, writes with @InvalidateTags. */
+@Injectable()
+export class UsersService {
+  constructor(private readonly repository: UsersRepository) {}
+
+  /**
+   * Cached under `users:tenant:<tenant>:user:<id>`. Concurrent misses share one query. A missing
+   * user throws NotFoundException, which reaches the caller unchanged and is never cached.
+   */
+  @Cached({ namespace: 'users', key: UserCache.key, tags: UserCache.entryTags })
+  async findOne(tenant: string, id: number): Promise<User> {
+    const user = await this.repository.findById(tenant, id);
+    if (user === undefined) throw new NotFoundException(`No user ${id} in tenant "${tenant}"`);
+    return user;
+  }
+
+  /** The tenant's users; the list is also tagged with each user it holds (resultTags). */
+  @Cached({
+    namespace: 'users',
+    key: UserCache.listKey,
+    tags: TenantCache.tags,
+    resultTags: UserCache.listResultTags,
+  })
+  async list(tenant: string): Promise<User[]> {
+    return this.repository.findByTenant(tenant);
+  }
+
+  /** Updates the user, then invalidates its tag: its own entry and every list holding it. */
+  @InvalidateTags((tenant: string, id: number) => UserCache.tag(tenant, id))
+  async update(tenant: string, id: number, patch: UserPatch): Promise<User> {
+    const user = await this.repository.update(tenant, id, patch);
+    if (user === undefined) throw new NotFoundException(`No user ${id} in tenant "${tenant}"`);
+    return user;
+  }
+}
