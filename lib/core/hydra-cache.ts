@@ -273,7 +273,7 @@ export class HydraCache {
   #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
     const ms = ttl ?? this.#settings.defaultTtl;
     const expiresAt = ms === Infinity ? Infinity : Date.now() + ms;
-    this.#store.set(key, new Entry(key, data, expiresAt, tags));
+    this.#store.set(key, new Entry(data, expiresAt, tags));
     this.#tags.add(key, tags);
   }
 

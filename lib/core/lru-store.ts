@@ -1,14 +1,8 @@
 import QuickLRU from 'quick-lru';
 
-/** One stored value: its encoded bytes, absolute expiry and tags; also a node of the recency list. */
+/** One stored value: its encoded bytes, absolute expiry and tags. */
 export class Entry {
-  /** Neighbours in the store's recency list (null at the ends); maintained by {@link LruStore}. */
-  older: Entry | null = null;
-  newer: Entry | null = null;
-
   constructor(
-    /** The key the entry is stored under. */
-    readonly key: string,
     /** Encoded value (or, in no-copy mode, the value itself). */
     readonly data: unknown,
     /** `Date.now()` time at which the entry expires; `Infinity` for never. */
@@ -22,24 +16,23 @@ export class Entry {
 export type RemovalCause = 'evicted' | 'expired' | 'deleted' | 'replaced';
 
 /**
- * Bounded LRU storage over quick-lru.
+ * Bounded storage over quick-lru, keeping its recency scheme and making its bound exact.
  *
- * quick-lru keeps two generations of up to `maxSize` items each, so on its own it may hold almost
- * twice its `maxSize`, and its order is only approximately LRU. This store therefore keeps the
- * exact recency order itself, in a doubly linked list through the entries (a read relinks one
- * entry: no hashing, no allocation), and evicts the least recently used entry itself before
- * inserting a new key at capacity; quick-lru is only read with `peek`, so its own rotation never
- * finds a live entry in its old generation. Expiry is kept here too (quick-lru's `maxAge` is
- * unused), so reads of quick-lru have no side effects.
+ * quick-lru keeps two generations (a Map of entries written or read since the last swap, and the
+ * Map before it); a read of an old-generation entry moves it to the new one, and when the new one
+ * fills up it becomes the old one. Eviction order is therefore approximately LRU: an entry not
+ * touched since the last swap goes before any entry that was, oldest first. On its own quick-lru
+ * may hold almost twice its `maxSize`, so this store evicts the first entry in that order itself
+ * before inserting a new key at capacity, which makes `maxCapacity` a hard bound. Replacing a key
+ * deletes it first, so no key sits in both generations; with both in place, quick-lru's own swap
+ * only ever finds an empty old generation, and the eviction hook is wired for safety.
+ * Expiry is kept here (quick-lru's `maxAge` is unused), so reads of quick-lru have no side effects.
  */
 export class LruStore {
   readonly #lru: QuickLRU<string, Entry>;
   readonly #capacity: number;
   readonly #onRemove: (key: string, entry: Entry, cause: RemovalCause) => void;
   #size = 0;
-  /** Ends of the recency list: the next eviction, and the last entry written or read. */
-  #oldest: Entry | null = null;
-  #newest: Entry | null = null;
 
   constructor(
     capacity: number,
@@ -60,15 +53,11 @@ export class LruStore {
 
   /** The live entry for `key`, marking it recently used; removes and skips an expired one. */
   get(key: string, now: number): Entry | undefined {
-    const entry = this.#lru.peek(key);
+    const entry = this.#lru.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
       this.#delete(key, entry, 'expired');
       return undefined;
-    }
-    if (entry !== this.#newest) {
-      this.#unlink(entry);
-      this.#append(entry);
     }
     return entry;
   }
@@ -87,17 +76,15 @@ export class LruStore {
     return this.#lru.peek(key);
   }
 
-  /** Stores `entry`, replacing any previous one and evicting the LRU entry when full. */
+  /** Stores `entry`, replacing any previous one and evicting the least recent entry when full. */
   set(key: string, entry: Entry): void {
     const previous = this.#lru.peek(key);
     if (previous !== undefined) {
-      // Delete first so quick-lru never holds the key in both generations.
       this.#delete(key, previous, 'replaced');
-    } else if (this.#size >= this.#capacity && this.#oldest !== null) {
-      this.#delete(this.#oldest.key, this.#oldest, 'evicted');
+    } else if (this.#size >= this.#capacity) {
+      this.#evictLeastRecent();
     }
     this.#lru.set(key, entry);
-    this.#append(entry);
     this.#size++;
   }
 
@@ -112,42 +99,26 @@ export class LruStore {
   clear(): void {
     this.#lru.clear();
     this.#size = 0;
-    this.#oldest = null;
-    this.#newest = null;
   }
 
   #delete(key: string, entry: Entry, cause: RemovalCause): void {
     this.#lru.delete(key);
-    this.#unlink(entry);
     this.#size--;
     this.#onRemove(key, entry, cause);
   }
 
-  /** Makes `entry` the most recently used. */
-  #append(entry: Entry): void {
-    entry.older = this.#newest;
-    entry.newer = null;
-    if (this.#newest === null) this.#oldest = entry;
-    else this.#newest.newer = entry;
-    this.#newest = entry;
-  }
-
-  #unlink(entry: Entry): void {
-    const { older, newer } = entry;
-    if (older === null && newer === null && this.#oldest !== entry) return; // not in the list
-    if (older === null) this.#oldest = newer;
-    else older.newer = newer;
-    if (newer === null) this.#newest = older;
-    else newer.older = older;
-    entry.older = null;
-    entry.newer = null;
+  /** Evicts the first entry in quick-lru's ascending order (old generation first). */
+  #evictLeastRecent(): void {
+    const first = this.#lru.entriesAscending().next();
+    if (first.done === true) return;
+    const [key, entry] = first.value;
+    this.#delete(key, entry, 'evicted');
   }
 
   #evicted(key: string, entry: Entry): void {
-    // quick-lru reports its whole old generation on rotation; only an entry that is still the
+    // quick-lru reports its whole old generation on a swap; only an entry that is still the
     // stored one for its key really leaves the cache.
     if (this.#lru.peek(key) !== entry) return;
-    this.#unlink(entry);
     this.#size--;
     this.#onRemove(key, entry, 'evicted');
   }
