@@ -47,20 +47,27 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
     descriptor: TypedPropertyDescriptor<F>,
   ): TypedPropertyDescriptor<F> =>
     replaceMethod(target, propertyKey, descriptor, (original, site) => {
-      return async function cached(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
-        // Option functions take a prefix of the method's parameters; they ignore the rest.
-        const optionArgs = args as unknown as A;
-        const cache = cacheOf(this, site, 'Cached');
-        const key = plan.key(siteOf(this, site), optionArgs);
-        return cache.getOrLoad<R>(key, plan.loadOptions(optionArgs), () =>
-          original.apply(this, args),
-        );
+      // Not async: a rejection-ready result without the extra promise an async wrapper adds on
+      // every hit. Every synchronous failure is still turned into a rejection.
+      return function cached(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
+        try {
+          // Option functions take a prefix of the method's parameters; they ignore the rest.
+          const optionArgs = args as unknown as A;
+          const cache = cacheOf(this, site, 'Cached');
+          return cache.getOrLoad<R>(
+            plan.key(this, site, optionArgs),
+            plan.loadOptions(optionArgs),
+            () => original.apply(this, args),
+          );
+        } catch (error) {
+          return Promise.reject(error);
+        }
       } as F;
     });
 }
 
 interface CachedPlan<A extends unknown[], R> {
-  key(site: MethodSite, args: A): string;
+  key(instance: unknown, site: MethodSite, args: A): string;
   loadOptions(args: A): LoadOptionsInit<R>;
 }
 
@@ -82,8 +89,11 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
   const prefix = namespace === undefined ? '' : `${namespace}:`;
 
   return {
-    key: (site, args) =>
-      prefix + (key === undefined ? defaultKey(site, args) : keyValueText(fromArgs(key, args))),
+    key: (instance, site, args) =>
+      prefix +
+      (key === undefined
+        ? defaultKey(siteOf(instance, site), args)
+        : keyValueText(fromArgs(key, args))),
     loadOptions: (args) =>
       perCall
         ? {
