@@ -175,7 +175,7 @@ export class HydraCache {
     this.#inFlight.supersedeTagged(tag);
     const now = Date.now();
     let removed = 0;
-    for (const key of this.#tags.keysOf(tag)) {
+    for (const key of this.#tags.take(tag)) {
       const entry = this.#store.delete(key);
       if (entry !== undefined && entry.expiresAt > now) removed++;
     }

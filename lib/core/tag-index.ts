@@ -53,11 +53,15 @@ export class TagIndex {
     }
   }
 
-  /** The keys currently indexed under `tag`, as a snapshot safe to iterate while removing. */
-  keysOf(tag: string): string[] {
+  /**
+   * Removes `tag` from the index and returns the keys it indexed. Taking the whole set first means
+   * removing those keys afterwards never touches this tag's set again, one delete per key saved.
+   */
+  take(tag: string): Iterable<string> {
     const keys = this.#keysByTag.get(tag);
     if (keys === undefined) return [];
-    return typeof keys === 'string' ? [keys] : [...keys];
+    this.#keysByTag.delete(tag);
+    return typeof keys === 'string' ? [keys] : keys;
   }
 
   /** Advances the epoch; records `tag`'s invalidation time when some load may still need it. */
