@@ -15,7 +15,7 @@ export type { KeySegment } from './core/cache-key.js';
 export { TagSet } from './core/tag-set.js';
 export type { CacheStats } from './core/cache-stats.js';
 export { CborCodec } from './core/cbor-codec.js';
-export type { Codec } from './core/cbor-codec.js';
+export type { Codec, CborCodecOptions } from './core/cbor-codec.js';
 export { CacheError } from './core/cache.errors.js';
 export type { CacheErrorCode } from './core/cache.errors.js';
 
