@@ -143,7 +143,8 @@ export function checkTtl(ms: unknown, field: string): number {
   return ms;
 }
 
-function checkFunction<F>(fn: F | undefined, field: string): F | undefined {
+/** Throws `E_INVALID_OPTION` naming `field` unless `fn` is undefined or a function. */
+export function checkFunction<F>(fn: F | undefined, field: string): F | undefined {
   if (fn !== undefined && typeof fn !== 'function') {
     throw CacheErrors.invalidOption(field, 'a function', fn);
   }

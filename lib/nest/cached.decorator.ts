@@ -1,10 +1,9 @@
 import { CacheErrors } from '../core/cache.errors.js';
-import { checkTtl, type LoadOptionsInit } from '../core/cache-options.js';
+import { checkFunction, checkTtl, type LoadOptionsInit } from '../core/cache-options.js';
+import { tagList } from '../core/tag-set.js';
 import {
-  checkOptionalFunction,
   fromArgs,
   keyValueText,
-  tagValueList,
   type FromArgs,
   type KeyValue,
   type TagsValue,
@@ -81,9 +80,9 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
   if (namespace !== undefined && typeof namespace !== 'string') {
     throw CacheErrors.invalidOption('namespace', 'a string', namespace);
   }
-  checkOptionalFunction(resultTags, 'resultTags');
-  checkOptionalFunction(unless, 'unless');
-  const fixedTags = typeof tags === 'function' ? undefined : tagValueList(tags ?? [], 'tags');
+  checkFunction(resultTags, 'resultTags');
+  checkFunction(unless, 'unless');
+  const fixedTags = typeof tags === 'function' ? undefined : tagList(tags ?? [], 'tags');
   const fixedOptions: LoadOptionsInit<R> = { ttl, tags: fixedTags };
   const perCall = fixedTags === undefined || resultTags !== undefined || unless !== undefined;
   const prefix = namespace === undefined ? '' : `${namespace}:`;
@@ -98,7 +97,7 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
       perCall
         ? {
             ttl,
-            tags: fixedTags ?? tagValueList(fromArgs(tags!, args), 'tags'),
+            tags: fixedTags ?? tagList(fromArgs(tags!, args), 'tags'),
             resultTags: resultTags && ((result: R) => resultTags(result, ...args)),
             unless: unless && ((result: R) => unless(result, ...args)),
           }

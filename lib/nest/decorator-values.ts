@@ -1,6 +1,6 @@
 import { CacheErrors } from '../core/cache.errors.js';
 import { CacheKey, CacheKeyBuilder, keyText } from '../core/cache-key.js';
-import { TagSet, tagList } from '../core/tag-set.js';
+import type { TagSet } from '../core/tag-set.js';
 
 /** Tags as decorators accept them: one string, an iterable of strings, or a TagSet. */
 export type TagsValue = string | Iterable<string> | TagSet;
@@ -31,16 +31,4 @@ export function keyValueList(keys: unknown): string[] {
     throw CacheErrors.invalidKey(keys);
   }
   return Array.from(keys as Iterable<unknown>, keyValueText);
-}
-
-/** Normalizes tags; throws `E_INVALID_OPTION` naming `field`. */
-export function tagValueList(tags: unknown, field: string): string[] {
-  return tagList(tags, field);
-}
-
-/** Throws `E_INVALID_OPTION` unless `value` is undefined or a function. */
-export function checkOptionalFunction(value: unknown, field: string): void {
-  if (value !== undefined && typeof value !== 'function') {
-    throw CacheErrors.invalidOption(field, 'a function', value);
-  }
 }

@@ -1,6 +1,7 @@
 import type { HydraCache } from '../core/hydra-cache.js';
 import { CacheErrors } from '../core/cache.errors.js';
-import { checkOptionalFunction, fromArgs, type FromArgs } from './decorator-values.js';
+import { checkFunction } from '../core/cache-options.js';
+import { fromArgs, type FromArgs } from './decorator-values.js';
 import { cacheOf, replaceMethod, type DecoratableMethod } from './method-wrapper.js';
 
 /** What to invalidate: from the arguments (checked before the method runs) and from the result. */
@@ -25,7 +26,7 @@ export function invalidateAfter<A extends unknown[], R, V>(
   plan: InvalidationPlan<A, R, V>,
   invalidator: Invalidator<V>,
 ) {
-  checkOptionalFunction(plan.after, 'result function');
+  checkFunction(plan.after, 'result function');
   if (plan.before === undefined && plan.after === undefined) {
     throw CacheErrors.invalidOption(
       `@${invalidator.decorator}`,

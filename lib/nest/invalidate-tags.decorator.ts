@@ -1,4 +1,5 @@
-import { tagValueList, type FromArgs, type TagsValue } from './decorator-values.js';
+import { tagList } from '../core/tag-set.js';
+import type { FromArgs, TagsValue } from './decorator-values.js';
 import { invalidateAfter, isOptionsForm } from './invalidate-after.js';
 
 /** Long form of {@link InvalidateTags}: tags from the arguments and/or from the result. */
@@ -22,7 +23,7 @@ export function InvalidateTags<A extends unknown[] = any[], R = any>(
     { before: options.tags, after: options.resultTags },
     {
       decorator: 'InvalidateTags',
-      normalize: (tags) => tagValueList(tags, 'tags'),
+      normalize: (tags) => tagList(tags, 'tags'),
       invalidate: (cache, tags) => cache.invalidateTags(tags),
     },
   );
