@@ -9,13 +9,7 @@ import {
   type TagsValue,
 } from './decorator-values.js';
 import { defaultKey } from './default-key.js';
-import {
-  cacheOf,
-  replaceMethod,
-  siteOf,
-  type DecoratableMethod,
-  type MethodSite,
-} from './method-wrapper.js';
+import { cacheOf, methodDecorator, siteOf, type MethodSite } from './method-wrapper.js';
 
 /** Options of {@link Cached}. `A` is the method's parameter list, `R` its resolved result. */
 export interface CachedOptions<A extends unknown[] = any[], R = any> {
@@ -40,15 +34,11 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
  */
 export function Cached<A extends unknown[] = any[], R = any>(options: CachedOptions<A, R> = {}) {
   const plan = planCached(options);
-  return <F extends DecoratableMethod<A, R>>(
-    target: object,
-    propertyKey: string | symbol,
-    descriptor: TypedPropertyDescriptor<F>,
-  ): TypedPropertyDescriptor<F> =>
-    replaceMethod(target, propertyKey, descriptor, (original, site) => {
+  return methodDecorator<A, R>(
+    (original, site) =>
       // Not async: a rejection-ready result without the extra promise an async wrapper adds on
       // every hit. Every synchronous failure is still turned into a rejection.
-      return function cached(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
+      function cached(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
         try {
           // Option functions take a prefix of the method's parameters; they ignore the rest.
           const optionArgs = args as unknown as A;
@@ -61,8 +51,8 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
         } catch (error) {
           return Promise.reject(error);
         }
-      } as F;
-    });
+      },
+  );
 }
 
 interface CachedPlan<A extends unknown[], R> {

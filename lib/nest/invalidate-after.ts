@@ -2,7 +2,7 @@ import type { HydraCache } from '../core/hydra-cache.js';
 import { CacheErrors } from '../core/cache.errors.js';
 import { checkFunction } from '../core/cache-options.js';
 import { fromArgs, type FromArgs } from './decorator-values.js';
-import { cacheOf, replaceMethod, type DecoratableMethod } from './method-wrapper.js';
+import { cacheOf, methodDecorator } from './method-wrapper.js';
 
 /** What to invalidate: from the arguments (checked before the method runs) and from the result. */
 export interface InvalidationPlan<A extends unknown[], R, V> {
@@ -34,13 +34,9 @@ export function invalidateAfter<A extends unknown[], R, V>(
       undefined,
     );
   }
-  return <F extends DecoratableMethod<A, R>>(
-    target: object,
-    propertyKey: string | symbol,
-    descriptor: TypedPropertyDescriptor<F>,
-  ): TypedPropertyDescriptor<F> =>
-    replaceMethod(target, propertyKey, descriptor, (original, site) => {
-      return async function invalidating(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
+  return methodDecorator<A, R>(
+    (original, site) =>
+      async function invalidating(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
         // Option functions take a prefix of the method's parameters; they ignore the rest.
         const optionArgs = args as unknown as A;
         const cache = cacheOf(this, site, invalidator.decorator);
@@ -51,8 +47,8 @@ export function invalidateAfter<A extends unknown[], R, V>(
           items.push(...invalidator.normalize(plan.after(result, ...optionArgs)));
         await invalidator.invalidate(cache, items);
         return result;
-      } as F;
-    });
+      },
+  );
 }
 
 /** True for the `{ ... }` options form, as opposed to a value, an iterable or a function. */

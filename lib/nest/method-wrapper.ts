@@ -23,31 +23,40 @@ export interface MethodSite {
   readonly methodName: string;
 }
 
+/** Builds a decorated method's replacement from the original method and where it lives. */
+export type MethodWrap<A extends unknown[], R> = (
+  original: DecoratableMethod<A, R>,
+  site: MethodSite,
+) => DecoratableMethod<A, R>;
+
 /**
- * Replaces a method with `wrap(original)`, keeping what other decorators rely on: metadata
- * stored on the function (`@Get()`, Swagger, guards...) is copied to the wrapper, and so are its
- * name and length. It also asks Nest to inject the cache into every instance of the class.
+ * A method decorator that replaces the method with `wrap(original)`, keeping what other decorators
+ * rely on: metadata stored on the function (`@Get()`, Swagger, guards...) is copied to the
+ * wrapper, and so are its name and length. It also asks Nest to inject the cache into every
+ * instance of the class. Typed so that only async methods whose parameters start with `A` fit.
  */
-export function replaceMethod<F extends AsyncMethod>(
-  target: object,
-  propertyKey: string | symbol,
-  descriptor: TypedPropertyDescriptor<F>,
-  wrap: (original: F, site: MethodSite) => F,
-): TypedPropertyDescriptor<F> {
-  const original = descriptor.value;
-  if (typeof original !== 'function') {
-    throw new TypeError(
-      `HydraCache decorators apply to methods; ${String(propertyKey)} is not one.`,
-    );
-  }
-  const className = (target as { constructor: { name: string } }).constructor.name;
-  const methodName = String(propertyKey);
-  const wrapper = wrap(original, { label: `${className}.${methodName}`, className, methodName });
-  copyFunctionMetadata(original, wrapper);
-  // Property injection (Nest de-duplicates it per key) reaches providers, controllers and
-  // request-scoped instances alike, unlike an explorer that only sees static singletons.
-  Inject(HydraCache)(target, CACHE_PROPERTY);
-  return { ...descriptor, value: wrapper };
+export function methodDecorator<A extends unknown[], R>(wrap: MethodWrap<A, R>) {
+  return <F extends DecoratableMethod<A, R>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<F>,
+  ): TypedPropertyDescriptor<F> => {
+    const original = descriptor.value;
+    if (typeof original !== 'function') {
+      throw new TypeError(
+        `HydraCache decorators apply to methods; ${String(propertyKey)} is not one.`,
+      );
+    }
+    const className = (target as { constructor: { name: string } }).constructor.name;
+    const methodName = String(propertyKey);
+    const site = { label: `${className}.${methodName}`, className, methodName };
+    const wrapper = wrap(original, site) as F;
+    copyFunctionMetadata(original, wrapper);
+    // Property injection (Nest de-duplicates it per key) reaches providers, controllers and
+    // request-scoped instances alike, unlike an explorer that only sees static singletons.
+    Inject(HydraCache)(target, CACHE_PROPERTY);
+    return { ...descriptor, value: wrapper };
+  };
 }
 
 /** The cache Nest injected into `instance`, or a rejection-ready `E_NO_CACHE` error. */
