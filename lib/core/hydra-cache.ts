@@ -49,7 +49,7 @@ const NOT_PLAIN = Symbol('not plain');
 export class HydraCache {
   readonly #settings: Required<HydraCacheSettings>;
   readonly #stats = new StatsCounters();
-  readonly #tags = new TagIndex();
+  readonly #tags = new TagIndex<Entry>();
   readonly #inFlight = new InFlightLoads();
   readonly #store: LruStore;
   /** The codec when it is exactly a CborCodec: entries are then stored packed (compact strings). */
@@ -63,8 +63,8 @@ export class HydraCache {
       codec !== null && Object.getPrototypeOf(codec) === CborCodec.prototype
         ? (codec as CborCodec)
         : undefined;
-    this.#store = new LruStore(this.#settings.maxCapacity, (key, entry, cause) =>
-      this.#removed(key, entry, cause),
+    this.#store = new LruStore(this.#settings.maxCapacity, (entry, cause) =>
+      this.#removed(entry, cause),
     );
   }
 
@@ -175,9 +175,9 @@ export class HydraCache {
     this.#inFlight.supersedeTagged(tag);
     const now = Date.now();
     let removed = 0;
-    for (const key of this.#tags.take(tag)) {
-      const entry = this.#store.delete(key);
-      if (entry !== undefined && entry.expiresAt > now) removed++;
+    for (const entry of this.#tags.take(tag)) {
+      this.#store.remove(entry);
+      if (entry.expiresAt > now) removed++;
     }
     this.#stats.invalidations += removed;
     return removed;
@@ -273,8 +273,9 @@ export class HydraCache {
   #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
     const ms = ttl ?? this.#settings.defaultTtl;
     const expiresAt = ms === Infinity ? Infinity : Date.now() + ms;
-    this.#store.set(key, new Entry(data, expiresAt, tags));
-    this.#tags.add(key, tags);
+    const entry = new Entry(key, data, expiresAt, tags);
+    this.#store.set(entry);
+    this.#tags.add(entry);
   }
 
   /** A hit's decoded value, or MISS; an undecodable entry is dropped so the load can replace it. */
@@ -335,8 +336,8 @@ export class HydraCache {
     return this.#settings.codec === null ? 0 : CborCodec.packedSize(data as string | Uint8Array);
   }
 
-  #removed(key: string, entry: Entry, cause: RemovalCause): void {
-    this.#tags.remove(key, entry.tags);
+  #removed(entry: Entry, cause: RemovalCause): void {
+    this.#tags.remove(entry);
     if (cause === 'evicted') this.#stats.evictions++;
   }
 }

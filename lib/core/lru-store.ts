@@ -1,8 +1,10 @@
 import QuickLRU from 'quick-lru';
 
-/** One stored value: its encoded bytes, absolute expiry and tags. */
+/** One stored value: its key, encoded bytes, absolute expiry and tags. */
 export class Entry {
   constructor(
+    /** The key it is stored under. */
+    readonly key: string,
     /** Encoded value (or, in no-copy mode, the value itself). */
     readonly data: unknown,
     /** `Date.now()` time at which the entry expires; `Infinity` for never. */
@@ -31,13 +33,10 @@ export type RemovalCause = 'evicted' | 'expired' | 'deleted' | 'replaced';
 export class LruStore {
   readonly #lru: QuickLRU<string, Entry>;
   readonly #capacity: number;
-  readonly #onRemove: (key: string, entry: Entry, cause: RemovalCause) => void;
+  readonly #onRemove: (entry: Entry, cause: RemovalCause) => void;
   #size = 0;
 
-  constructor(
-    capacity: number,
-    onRemove: (key: string, entry: Entry, cause: RemovalCause) => void,
-  ) {
+  constructor(capacity: number, onRemove: (entry: Entry, cause: RemovalCause) => void) {
     this.#capacity = capacity;
     this.#onRemove = onRemove;
     this.#lru = new QuickLRU<string, Entry>({
@@ -76,8 +75,9 @@ export class LruStore {
     return this.#lru.peek(key);
   }
 
-  /** Stores `entry`, replacing any previous one and evicting the least recent entry when full. */
-  set(key: string, entry: Entry): void {
+  /** Stores `entry` under its key, replacing any previous one and evicting the least recent entry when full. */
+  set(entry: Entry): void {
+    const key = entry.key;
     const previous = this.#lru.peek(key);
     if (previous !== undefined) {
       this.#delete(key, previous, 'replaced');
@@ -95,6 +95,14 @@ export class LruStore {
     return entry;
   }
 
+  /**
+   * Removes `entry`, which must be the one stored for its key (the tag index only ever holds
+   * those): unlike {@link delete} it skips looking the key up first.
+   */
+  remove(entry: Entry): void {
+    this.#delete(entry.key, entry, 'deleted');
+  }
+
   /** Removes every entry without reporting them individually. */
   clear(): void {
     this.#lru.clear();
@@ -104,7 +112,7 @@ export class LruStore {
   #delete(key: string, entry: Entry, cause: RemovalCause): void {
     this.#lru.delete(key);
     this.#size--;
-    this.#onRemove(key, entry, cause);
+    this.#onRemove(entry, cause);
   }
 
   /** Evicts the first entry in quick-lru's ascending order (old generation first). */
@@ -120,6 +128,6 @@ export class LruStore {
     // stored one for its key really leaves the cache.
     if (this.#lru.peek(key) !== entry) return;
     this.#size--;
-    this.#onRemove(key, entry, 'evicted');
+    this.#onRemove(entry, 'evicted');
   }
 }

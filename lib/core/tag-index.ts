@@ -1,14 +1,21 @@
+/** What the index holds: anything that knows its own tags (the store's entries). */
+export interface Tagged {
+  /** Tags the item is indexed under. */
+  readonly tags: readonly string[];
+}
+
 /**
- * Tag bookkeeping: which stored keys carry a tag, and when a tag was last invalidated.
+ * Tag bookkeeping: which stored entries carry a tag, and when a tag was last invalidated.
  *
- * Keys are indexed only while their entry is stored (the store reports every removal), so the
- * index never outgrows the cache. Invalidation times are epochs of a counter that ticks on every
+ * Entries are indexed only while they are stored (the store reports every removal), so the index
+ * never outgrows the cache. It holds the entries themselves rather than their keys: invalidating a
+ * tag then removes each entry without first looking it up again by key. Invalidation times are epochs of a counter that ticks on every
  * invalidation; they only matter to loads still running, so they are recorded only while a load
  * runs and pruned once no running load started before them.
  */
-export class TagIndex {
-  /** The keys of each tag: the key itself while a tag has one (most entity tags), else a Set. */
-  readonly #keysByTag = new Map<string, string | Set<string>>();
+export class TagIndex<E extends Tagged> {
+  /** The entries of each tag: the entry itself while a tag has one (most entity tags), else a Set. */
+  readonly #byTag = new Map<string, E | Set<E>>();
   readonly #invalidatedAt = new Map<string, number>();
   #epoch = 0;
 
@@ -19,7 +26,7 @@ export class TagIndex {
 
   /** Number of distinct tags that index at least one stored key. */
   get tagCount(): number {
-    return this.#keysByTag.size;
+    return this.#byTag.size;
   }
 
   /** Number of tag invalidation times retained for running loads. */
@@ -27,41 +34,41 @@ export class TagIndex {
     return this.#invalidatedAt.size;
   }
 
-  /** Indexes `key` under each of `tags`. */
-  add(key: string, tags: readonly string[]): void {
-    for (const tag of tags) {
-      const keys = this.#keysByTag.get(tag);
-      if (keys === undefined) this.#keysByTag.set(tag, key);
-      else if (typeof keys !== 'string') keys.add(key);
-      else if (keys !== key) this.#keysByTag.set(tag, new Set([keys, key]));
+  /** Indexes `item` under each of its tags. */
+  add(item: E): void {
+    for (const tag of item.tags) {
+      const held = this.#byTag.get(tag);
+      if (held === undefined) this.#byTag.set(tag, item);
+      else if (held instanceof Set) held.add(item);
+      else if (held !== item) this.#byTag.set(tag, new Set([held, item]));
     }
   }
 
-  /** Removes `key` from each of `tags`, dropping tags left empty. */
-  remove(key: string, tags: readonly string[]): void {
-    for (const tag of tags) {
-      const keys = this.#keysByTag.get(tag);
-      if (keys === undefined) continue;
-      if (typeof keys === 'string') {
-        if (keys === key) this.#keysByTag.delete(tag);
+  /** Removes `item` from each of its tags, dropping tags left empty. */
+  remove(item: E): void {
+    for (const tag of item.tags) {
+      const held = this.#byTag.get(tag);
+      if (held === undefined) continue;
+      if (!(held instanceof Set)) {
+        if (held === item) this.#byTag.delete(tag);
         continue;
       }
-      keys.delete(key);
-      // Back to the compact form once one key is left.
-      if (keys.size === 1) this.#keysByTag.set(tag, keys.values().next().value as string);
-      else if (keys.size === 0) this.#keysByTag.delete(tag);
+      held.delete(item);
+      // Back to the compact form once one entry is left.
+      if (held.size === 1) this.#byTag.set(tag, held.values().next().value as E);
+      else if (held.size === 0) this.#byTag.delete(tag);
     }
   }
 
   /**
-   * Removes `tag` from the index and returns the keys it indexed. Taking the whole set first means
-   * removing those keys afterwards never touches this tag's set again, one delete per key saved.
+   * Removes `tag` from the index and returns the entries it indexed. Taking the whole set first
+   * means removing those entries afterwards never touches this tag's set again.
    */
-  take(tag: string): Iterable<string> {
-    const keys = this.#keysByTag.get(tag);
-    if (keys === undefined) return [];
-    this.#keysByTag.delete(tag);
-    return typeof keys === 'string' ? [keys] : keys;
+  take(tag: string): Iterable<E> {
+    const held = this.#byTag.get(tag);
+    if (held === undefined) return [];
+    this.#byTag.delete(tag);
+    return held instanceof Set ? held : [held];
   }
 
   /** Advances the epoch; records `tag`'s invalidation time when some load may still need it. */
@@ -96,8 +103,8 @@ export class TagIndex {
     }
   }
 
-  /** Drops every indexed key (invalidation times stay, for loads still running). */
+  /** Drops every indexed entry (invalidation times stay, for loads still running). */
   clear(): void {
-    this.#keysByTag.clear();
+    this.#byTag.clear();
   }
 }
