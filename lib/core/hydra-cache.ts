@@ -54,6 +54,8 @@ export class HydraCache {
   readonly #store: LruStore;
   /** The codec when it is exactly a CborCodec: entries are then stored packed (compact strings). */
   readonly #cbor: CborCodec | undefined;
+  /** Hands one caller of a finished load its copy (one function for all loads: no per-call closure). */
+  readonly #serve = (outcome: LoadOutcome): unknown => this.#copyOf(outcome);
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
@@ -110,27 +112,35 @@ export class HydraCache {
    * The cached value for `key`; on a miss runs `loader` once for all concurrent callers and caches
    * its result. The loader's own error is rethrown unchanged and nothing is cached.
    */
-  async getOrLoad<T>(key: KeyInput, options: LoadOptionsInput<T>, loader: Loader<T>): Promise<T> {
-    const k = keyText(key);
-    // Validated up front, but only built on a miss: a hit allocates nothing for its options.
-    const checked = precheckOptions(options);
-    if (typeof loader !== 'function')
-      throw CacheErrors.invalidOption('loader', 'a function', loader);
-    const hit = this.#readForLoad(k);
-    if (hit !== MISS) {
-      this.#stats.hits++;
-      return hit as T;
+  getOrLoad<T>(key: KeyInput, options: LoadOptionsInput<T>, loader: Loader<T>): Promise<T> {
+    // Not an async function: a caller joining a load waits on one reaction to the shared promise
+    // instead of a suspended async frame, which is most of the cost when thousands join one load.
+    // Every failure below still reaches the caller as a rejection, never as a synchronous throw.
+    let flight: Flight;
+    try {
+      const k = keyText(key);
+      // Validated up front, but only built on a miss: a hit allocates nothing for its options.
+      const checked = precheckOptions(options);
+      if (typeof loader !== 'function')
+        throw CacheErrors.invalidOption('loader', 'a function', loader);
+      const hit = this.#readForLoad(k);
+      if (hit !== MISS) {
+        this.#stats.hits++;
+        return Promise.resolve(hit as T);
+      }
+      const opts = checked ?? resolveOptions(options);
+      this.#stats.misses++;
+      const running = this.#inFlight.get(k);
+      if (running === undefined) {
+        flight = this.#startLoad(k, opts, loader);
+      } else {
+        flight = running;
+        this.#stats.singleFlightJoins++;
+      }
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
-    const opts = checked ?? resolveOptions(options);
-    this.#stats.misses++;
-    let flight = this.#inFlight.get(k);
-    if (flight === undefined) {
-      flight = this.#startLoad(k, opts, loader);
-    } else {
-      this.#stats.singleFlightJoins++;
-    }
-    const outcome = await flight.promise;
-    return (outcome.data === undefined ? undefined : this.#copyOf(k, outcome)) as T;
+    return flight.promise.then(this.#serve) as Promise<T>;
   }
 
   /** Same as {@link getOrLoad}: the short spelling for loaders that do not fail. */
@@ -240,10 +250,10 @@ export class HydraCache {
   ): Promise<LoadOutcome> {
     try {
       const value = await loader();
-      if (value === undefined) return { data: undefined };
+      if (value === undefined) return { key: flight.key, data: undefined };
       const data = this.#encode(flight.key, value);
       this.#storeLoaded(flight, opts, value, data);
-      return { data };
+      return { key: flight.key, data };
     } finally {
       this.#inFlight.finish(flight);
       this.#tags.prune(this.#inFlight.oldestStart);
@@ -295,7 +305,9 @@ export class HydraCache {
    * clones of a private decoded template when it is plain data (see plain-copy.ts): a stampede of
    * thousands of joiners then decodes twice instead of once per caller.
    */
-  #copyOf(key: string, outcome: LoadOutcome): unknown {
+  #copyOf(outcome: LoadOutcome): unknown {
+    if (outcome.data === undefined) return undefined;
+    const key = outcome.key;
     const served = (outcome.served ?? 0) + 1;
     outcome.served = served;
     if (served === 1 || this.#cbor === undefined) return this.#decodeFresh(key, outcome.data);

@@ -1,5 +1,7 @@
 /** What a finished load hands to its callers: the encoded value, or nothing for `undefined`. */
 export interface LoadOutcome {
+  /** The key the load was for. */
+  readonly key: string;
   /** Encoded value; undefined when the loader returned undefined. */
   readonly data: unknown;
   /** Callers handed a copy so far (set by the cache as it serves them). */
