@@ -18,7 +18,7 @@ import { InFlightLoads, type Flight, type LoadOutcome } from './in-flight.js';
 import { Entry, LruStore, type RemovalCause } from './lru-store.js';
 import { tagList } from './tag-set.js';
 import { TagIndex } from './tag-index.js';
-import { clonePlain, isPlainData } from './plain-copy.js';
+import { copyByPlan, planCopy } from './plain-copy.js';
 import { TypedCache } from './typed-cache.js';
 
 /** A cache key: a string or a built {@link CacheKey}. */
@@ -40,7 +40,6 @@ export interface CacheDiagnostics {
 }
 
 const MISS = Symbol('miss');
-const NOT_PLAIN = Symbol('not plain');
 
 /**
  * An in-process async cache with TTLs, tag invalidation, single-flight loads and stale-load
@@ -311,13 +310,13 @@ export class HydraCache {
     const served = (outcome.served ?? 0) + 1;
     outcome.served = served;
     if (served === 1 || this.#cbor === undefined) return this.#decodeFresh(key, outcome.data);
-    if (outcome.template === undefined) {
-      const template = this.#decodeFresh(key, outcome.data);
-      outcome.template = isPlainData(template) ? template : NOT_PLAIN;
+    if (outcome.plan === undefined) {
+      outcome.template = this.#decodeFresh(key, outcome.data);
+      outcome.plan = planCopy(outcome.template) ?? false;
     }
-    return outcome.template === NOT_PLAIN
+    return outcome.plan === false
       ? this.#decodeFresh(key, outcome.data)
-      : clonePlain(outcome.template);
+      : copyByPlan(outcome.plan, outcome.template);
   }
 
   #decodeFresh(key: string, data: unknown): unknown {

@@ -1,3 +1,5 @@
+import type { CopyPlan } from './plain-copy.js';
+
 /** What a finished load hands to its callers: the encoded value, or nothing for `undefined`. */
 export interface LoadOutcome {
   /** The key the load was for. */
@@ -8,6 +10,8 @@ export interface LoadOutcome {
   served?: number;
   /** Private decoded copy later callers get clones of, once a second caller needs one. */
   template?: unknown;
+  /** How to copy the template; false when it is not plain data (callers then decode their own). */
+  plan?: CopyPlan | false;
 }
 
 /** One running loader execution shared by every caller that asked for the same key meanwhile. */
