@@ -1,4 +1,4 @@
-import { baseline, baselineShared, rawQuickLru } from './baselines.js';
+import { baseline, baselineExact, baselineShared, rawQuickLru } from './baselines.js';
 import { hydraDefault, hydraNoCopy, hydraSelfContained } from './hydracache.js';
 import { asyncCacheDedupe, bentocache, cacheManager, lruCache } from './peers.js';
 
@@ -9,6 +9,7 @@ export const ADAPTERS = [
   hydraSelfContained,
   hydraNoCopy,
   baselineShared,
+  baselineExact,
   rawQuickLru,
   cacheManager,
   bentocache,
