@@ -1,7 +1,18 @@
 import QuickLRU from 'quick-lru';
 
-/** One stored value: its key, encoded bytes, absolute expiry and tags. */
+/**
+ * One stored value: its key, encoded bytes, absolute expiry and tags. The first two tags sit in
+ * fields of their own and only a third or later one in an array: most entries carry one or two
+ * tags, and an array of its own would cost an entry 64 bytes and invalidation an extra read.
+ */
 export class Entry {
+  /** First tag, if any (the tag index swaps in its own equal string, shared by all entries). */
+  tagA: string | undefined;
+  /** Second tag, if any. */
+  tagB: string | undefined;
+  /** Third and later tags, if any. */
+  moreTags: string[] | undefined;
+
   constructor(
     /** The key it is stored under. */
     readonly key: string,
@@ -9,9 +20,12 @@ export class Entry {
     readonly data: unknown,
     /** `Date.now()` time at which the entry expires; `Infinity` for never. */
     readonly expiresAt: number,
-    /** Tags the entry is indexed under. */
-    readonly tags: readonly string[],
-  ) {}
+    tags: readonly string[],
+  ) {
+    this.tagA = tags[0];
+    this.tagB = tags[1];
+    this.moreTags = tags.length > 2 ? tags.slice(2) : undefined;
+  }
 }
 
 /** Why an entry left the store, for the listener. */

@@ -1,21 +1,42 @@
-/** What the index holds: anything that knows its own tags (the store's entries). */
+/**
+ * What the index holds: anything that carries up to two tags in fields and the rest in an array
+ * (the store's entries). The index replaces each tag with its own equal string, so one string is
+ * shared by every entry of a tag, however the caller built it.
+ */
 export interface Tagged {
-  /** Tags the item is indexed under. */
-  readonly tags: readonly string[];
+  /** First tag, if any. */
+  tagA: string | undefined;
+  /** Second tag, if any. */
+  tagB: string | undefined;
+  /** Third and later tags, if any. */
+  moreTags: string[] | undefined;
+}
+
+/** The entries of a tag that indexes more than one, with the tag's shared string. */
+class TagGroup<E> {
+  readonly entries: Set<E>;
+
+  constructor(
+    readonly tag: string,
+    first: E,
+    second: E,
+  ) {
+    this.entries = new Set([first, second]);
+  }
 }
 
 /**
  * Tag bookkeeping: which stored entries carry a tag, and when a tag was last invalidated.
  *
  * Entries are indexed only while they are stored (the store reports every removal), so the index
- * never outgrows the cache. It holds the entries themselves rather than their keys: invalidating a
- * tag then removes each entry without first looking it up again by key. Invalidation times are epochs of a counter that ticks on every
- * invalidation; they only matter to loads still running, so they are recorded only while a load
- * runs and pruned once no running load started before them.
+ * never outgrows the cache. It holds the entries themselves rather than their keys: invalidating
+ * a tag then removes each entry without first looking it up again by key. Invalidation times are
+ * epochs of a counter that ticks on every invalidation; they only matter to loads still running,
+ * so they are recorded only while a load runs and pruned once no running load started before them.
  */
 export class TagIndex<E extends Tagged> {
-  /** The entries of each tag: the entry itself while a tag has one (most entity tags), else a Set. */
-  readonly #byTag = new Map<string, E | Set<E>>();
+  /** Each tag's entries: the entry itself while the tag has one (most entity tags), else a group. */
+  readonly #byTag = new Map<string, E | TagGroup<E>>();
   readonly #invalidatedAt = new Map<string, number>();
   #epoch = 0;
 
@@ -24,7 +45,7 @@ export class TagIndex<E extends Tagged> {
     return this.#epoch;
   }
 
-  /** Number of distinct tags that index at least one stored key. */
+  /** Number of distinct tags that index at least one stored entry. */
   get tagCount(): number {
     return this.#byTag.size;
   }
@@ -34,30 +55,21 @@ export class TagIndex<E extends Tagged> {
     return this.#invalidatedAt.size;
   }
 
-  /** Indexes `item` under each of its tags. */
+  /** Indexes `item` under each of its tags, giving it the index's shared string for each. */
   add(item: E): void {
-    for (const tag of item.tags) {
-      const held = this.#byTag.get(tag);
-      if (held === undefined) this.#byTag.set(tag, item);
-      else if (held instanceof Set) held.add(item);
-      else if (held !== item) this.#byTag.set(tag, new Set([held, item]));
-    }
+    if (item.tagA !== undefined) item.tagA = this.#addTo(item.tagA, item);
+    if (item.tagB !== undefined) item.tagB = this.#addTo(item.tagB, item);
+    const more = item.moreTags;
+    if (more !== undefined)
+      for (let i = 0; i < more.length; i++) more[i] = this.#addTo(more[i]!, item);
   }
 
   /** Removes `item` from each of its tags, dropping tags left empty. */
   remove(item: E): void {
-    for (const tag of item.tags) {
-      const held = this.#byTag.get(tag);
-      if (held === undefined) continue;
-      if (!(held instanceof Set)) {
-        if (held === item) this.#byTag.delete(tag);
-        continue;
-      }
-      held.delete(item);
-      // Back to the compact form once one entry is left.
-      if (held.size === 1) this.#byTag.set(tag, held.values().next().value as E);
-      else if (held.size === 0) this.#byTag.delete(tag);
-    }
+    if (item.tagA !== undefined) this.#removeFrom(item.tagA, item);
+    if (item.tagB !== undefined) this.#removeFrom(item.tagB, item);
+    const more = item.moreTags;
+    if (more !== undefined) for (const tag of more) this.#removeFrom(tag, item);
   }
 
   /**
@@ -68,7 +80,38 @@ export class TagIndex<E extends Tagged> {
     const held = this.#byTag.get(tag);
     if (held === undefined) return [];
     this.#byTag.delete(tag);
-    return held instanceof Set ? held : [held];
+    return held instanceof TagGroup ? held.entries : [held];
+  }
+
+  /** Adds `item` under `tag`; returns the tag's shared string. */
+  #addTo(tag: string, item: E): string {
+    const held = this.#byTag.get(tag);
+    if (held === undefined) {
+      this.#byTag.set(tag, item);
+      return tag;
+    }
+    if (held instanceof TagGroup) {
+      held.entries.add(item);
+      return held.tag;
+    }
+    if (held === item) return tag; // the same tag twice on one entry
+    const shared = sameTagOf(held, tag);
+    this.#byTag.set(tag, new TagGroup(shared, held, item));
+    return shared;
+  }
+
+  #removeFrom(tag: string, item: E): void {
+    const held = this.#byTag.get(tag);
+    if (held === undefined) return;
+    if (!(held instanceof TagGroup)) {
+      if (held === item) this.#byTag.delete(tag);
+      return;
+    }
+    const entries = held.entries;
+    entries.delete(item);
+    // Back to the compact form once one entry is left.
+    if (entries.size === 1) this.#byTag.set(tag, entries.values().next().value as E);
+    else if (entries.size === 0) this.#byTag.delete(tag);
   }
 
   /** Advances the epoch; records `tag`'s invalidation time when some load may still need it. */
@@ -107,4 +150,11 @@ export class TagIndex<E extends Tagged> {
   clear(): void {
     this.#byTag.clear();
   }
+}
+
+/** `item`'s own string equal to `tag` (the shared one, as `item` was indexed first). */
+function sameTagOf(item: Tagged, tag: string): string {
+  if (item.tagA === tag) return item.tagA;
+  if (item.tagB === tag) return item.tagB;
+  return item.moreTags?.find((t) => t === tag) ?? tag;
 }

@@ -11,7 +11,7 @@ import { GenerationalOrder } from '../support/generational-order.js';
  */
 
 const KEYS = ['a', 'b', 'c', 'd', 'e'] as const;
-const TAGS = ['t1', 't2', 't3'] as const;
+const TAGS = ['t1', 't2', 't3', 't4'] as const;
 const DEFAULT_TTL = 1_000;
 const START = 1_700_000_000_000;
 
@@ -183,7 +183,8 @@ class Model {
 const key = fc.constantFrom(...KEYS);
 const tag = fc.constantFrom(...TAGS);
 const options = fc.record({
-  tags: fc.subarray([...TAGS]),
+  // Up to five tags with repeats: entries use their tag fields, the overflow array and duplicates.
+  tags: fc.array(tag, { maxLength: 5 }),
   ttl: fc.option(fc.oneof(fc.integer({ min: 1, max: 1_500 }), fc.constant(Infinity)), {
     nil: undefined,
   }),
