@@ -48,6 +48,9 @@ export function evaluateTargets(sections) {
       `Stampede: 1 loader run for 10 000 callers, overhead <= 3 ms over 20 ms (${label})`,
       row
         ? `${row.runs} run(s), ${fmt(row.overhead.median)} ms median (max ${fmt(row.overhead.max)})` +
+            (row.faultMicros === undefined
+              ? ''
+              : `, of which ${fmt(row.faults)} page faults ~ ${fmt((row.faults * row.faultMicros) / 1000)} ms`) +
             (floor ? `; hand-written, shared value: ${fmt(floor.overhead.median)} ms` : '')
         : 'n/a',
       row ? row.runs === 1 && row.overhead.median <= 3 : undefined,
