@@ -6,7 +6,8 @@ export type CacheErrorCode =
   | 'E_INVALID_OPTION'
   | 'E_INVALID_KEY'
   | 'E_NO_CACHE'
-  | 'E_UNKEYABLE_ARGUMENT';
+  | 'E_UNKEYABLE_ARGUMENT'
+  | 'E_DEFAULT_KEY_CLASH';
 
 /** The one error type HydraCache throws itself; loader errors are rethrown unchanged instead. */
 export class CacheError extends Error {

@@ -1,5 +1,6 @@
 import { CacheErrors } from '../core/cache.errors.js';
 import { checkFunction, checkTtl, type LoadOptionsInit } from '../core/cache-options.js';
+import type { HydraCache } from '../core/hydra-cache.js';
 import { tagList } from '../core/tag-set.js';
 import {
   fromArgs,
@@ -8,7 +9,7 @@ import {
   type KeyValue,
   type TagsValue,
 } from './decorator-values.js';
-import { defaultKey } from './default-key.js';
+import { claimClassName, defaultKey } from './default-key.js';
 import { cacheOf, methodDecorator, siteOf, type MethodSite } from './method-wrapper.js';
 
 /** Options of {@link Cached}. `A` is the method's parameter list, `R` its resolved result. */
@@ -44,7 +45,7 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
           const optionArgs = args as unknown as A;
           const cache = cacheOf(this, site, 'Cached');
           return cache.getOrLoad<R>(
-            plan.key(this, site, optionArgs),
+            plan.key(cache, this, site, optionArgs),
             plan.loadOptions(optionArgs),
             () => original.apply(this, args),
           );
@@ -56,7 +57,7 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
 }
 
 interface CachedPlan<A extends unknown[], R> {
-  key(instance: unknown, site: MethodSite, args: A): string;
+  key(cache: HydraCache, instance: unknown, site: MethodSite, args: A): string;
   loadOptions(args: A): LoadOptionsInit<R>;
 }
 
@@ -78,11 +79,12 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
   const prefix = namespace === undefined ? '' : `${namespace}:`;
 
   return {
-    key: (instance, site, args) =>
-      prefix +
-      (key === undefined
-        ? defaultKey(siteOf(instance, site), args)
-        : keyValueText(fromArgs(key, args))),
+    key: (cache, instance, site, args) => {
+      if (key !== undefined) return prefix + keyValueText(fromArgs(key, args));
+      const own = siteOf(instance, site);
+      claimClassName(cache, prefix, own);
+      return prefix + defaultKey(own, args);
+    },
     loadOptions: (args) =>
       perCall
         ? {

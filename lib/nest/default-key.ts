@@ -1,6 +1,6 @@
 import { escapeSegment } from '../core/cache-key.js';
 import { NestCacheErrors } from './nest.errors.js';
-import type { MethodSite } from './method-wrapper.js';
+import type { ClassRef, MethodSite } from './method-wrapper.js';
 
 /**
  * The key `@Cached` uses when none is given: `Class:method:(args)`, where args are written in a
@@ -11,6 +11,27 @@ import type { MethodSite } from './method-wrapper.js';
 export function defaultKey(site: MethodSite, args: readonly unknown[]): string {
   const parts = args.map((arg, index) => canonical(arg, { site, index, path: '', seen: [] }));
   return `${escapeSegment(site.className)}:${escapeSegment(site.methodName)}:${escapeSegment(`(${parts.join(',')})`)}`;
+}
+
+/** Per cache, the class that owns each (namespace-prefixed) class name seen in default keys. */
+const ownersByCache = new WeakMap<object, Map<string, ClassRef>>();
+
+/**
+ * Refuses a second class with the same name in one cache's default keys: both would build the
+ * same keys, so one class's method would silently answer with the other's results. The first
+ * class to use the name keeps it; the other's calls reject with `E_DEFAULT_KEY_CLASH`. The map
+ * holds one entry per decorated class, and goes when the cache does.
+ */
+export function claimClassName(cache: object, prefix: string, site: MethodSite): void {
+  let owners = ownersByCache.get(cache);
+  if (owners === undefined) {
+    owners = new Map();
+    ownersByCache.set(cache, owners);
+  }
+  const name = prefix + site.className;
+  const owner = owners.get(name);
+  if (owner === undefined) owners.set(name, site.owner);
+  else if (owner !== site.owner) throw NestCacheErrors.defaultKeyClash(site.label);
 }
 
 interface Walk {

@@ -15,12 +15,17 @@ export type AsyncMethod<A extends unknown[] = any[], R = any> = (...args: A) => 
  */
 export type DecoratableMethod<A extends unknown[], R> = AsyncMethod<[...A, ...any[]], R>;
 
+/** A class, compared by identity only. */
+export type ClassRef = abstract new (...args: never[]) => unknown;
+
 /** Where a decorated method lives, for messages and default keys. */
 export interface MethodSite {
   /** `ClassName.method`, as shown in error messages. */
   readonly label: string;
   readonly className: string;
   readonly methodName: string;
+  /** The class default keys are named after (the instance's own class for inherited methods). */
+  readonly owner: ClassRef;
 }
 
 /** Builds a decorated method's replacement from the original method and where it lives. */
@@ -47,9 +52,17 @@ export function methodDecorator<A extends unknown[], R>(wrap: MethodWrap<A, R>) 
         `HydraCache decorators apply to methods; ${String(propertyKey)} is not one.`,
       );
     }
-    const className = (target as { constructor: { name: string } }).constructor.name;
+    if (typeof target === 'function') {
+      // A static method: Nest injects nothing into a class, and its default keys would be
+      // named after `Function`, shared by every class.
+      throw new TypeError(
+        `HydraCache decorators apply to instance methods; ${target.name}.${String(propertyKey)} is static.`,
+      );
+    }
+    const owner = (target as { constructor: ClassRef }).constructor;
+    const className = owner.name;
     const methodName = String(propertyKey);
-    const site = { label: `${className}.${methodName}`, className, methodName };
+    const site = { label: `${className}.${methodName}`, className, methodName, owner };
     const wrapper = wrap(original, site) as F;
     copyFunctionMetadata(original, wrapper);
     // Property injection (Nest de-duplicates it per key) reaches providers, controllers and
@@ -69,13 +82,18 @@ export function cacheOf(instance: unknown, site: MethodSite, decorator: string):
 /**
  * The site as seen from `instance`: a subclass that inherits a decorated method gets its own class
  * name, so that subclasses of one base class (a generic CRUD service) do not share default keys.
+ * An anonymous subclass keeps the base class's name but is still its own owner.
  */
 export function siteOf(instance: unknown, site: MethodSite): MethodSite {
-  const className = (instance as { constructor?: { name?: unknown } }).constructor?.name;
-  if (typeof className !== 'string' || className === '' || className === site.className) {
-    return site;
-  }
-  return { label: `${className}.${site.methodName}`, className, methodName: site.methodName };
+  const owner = (instance as { constructor?: ClassRef }).constructor;
+  if (typeof owner !== 'function' || owner === site.owner) return site;
+  const className = owner.name === '' ? site.className : owner.name;
+  return {
+    label: `${className}.${site.methodName}`,
+    className,
+    methodName: site.methodName,
+    owner,
+  };
 }
 
 /** Gives an instance built outside Nest (with `new`) the cache its decorated methods use. */

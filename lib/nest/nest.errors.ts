@@ -16,4 +16,10 @@ export const NestCacheErrors = {
         'Default keys accept strings, numbers, bigints, booleans, null, undefined, Dates, arrays and plain objects. ' +
         'Pass an explicit key to @Cached, e.g. @Cached({ key: (id) => `user:${id}` }).',
     ),
+  defaultKeyClash: (method: string): CacheError =>
+    new CacheError(
+      'E_DEFAULT_KEY_CLASH',
+      `${method}: another class of the same name already builds default @Cached keys in this cache, ` +
+        "so the two would read each other's entries. Rename one class, or give its @Cached a namespace or an explicit key.",
+    ),
 };
