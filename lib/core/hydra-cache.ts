@@ -53,8 +53,17 @@ export class HydraCache {
   readonly #store: LruStore;
   /** The codec when it is exactly a CborCodec: entries are then stored packed (compact strings). */
   readonly #cbor: CborCodec | undefined;
-  /** Hands one caller of a finished load its copy (one function for all loads: no per-call closure). */
-  readonly #serve = (outcome: LoadOutcome): unknown => this.#copyOf(outcome);
+  /**
+   * Hands one caller of a finished load its copy (one function for all loads: no per-call
+   * closure). When a result tag was invalidated during the load, only the caller that started it
+   * (served first) gets its result; the callers that joined load once more (see #runLoad).
+   */
+  readonly #serve = (outcome: LoadOutcome): unknown =>
+    outcome.restart !== undefined && (outcome.served ?? 0) > 0
+      ? this.#loadAgain(outcome.key, outcome.restart)
+      : this.#copyOf(outcome);
+  /** As #serve, for callers already loading again: they take the result whatever it is. */
+  readonly #serveOnce = (outcome: LoadOutcome): unknown => this.#copyOf(outcome);
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
@@ -251,25 +260,29 @@ export class HydraCache {
       const value = await loader();
       if (value === undefined) return { key: flight.key, data: undefined };
       const data = this.#encode(flight.key, value);
-      this.#storeLoaded(flight, opts, value, data);
-      return { key: flight.key, data };
+      if (!this.#storeLoaded(flight, opts, value, data)) return { key: flight.key, data };
+      // A tag of the result was invalidated while it loaded, and callers kept joining the load
+      // meanwhile, since its result tags were unknown until now. Some may have joined after the
+      // invalidation and must not get a result that predates it; which ones is not recorded, so
+      // every joiner loads once more.
+      return { key: flight.key, data, restart: () => this.#startLoad(flight.key, opts, loader) };
     } finally {
       this.#inFlight.finish(flight);
       this.#tags.prune(this.#inFlight.oldestStart);
     }
   }
 
-  #storeLoaded<T>(flight: Flight, opts: ResolvedOptions<T>, value: T, data: unknown): void {
+  /** Stores a load's result unless it is stale; returns true when a result tag made it stale. */
+  #storeLoaded<T>(flight: Flight, opts: ResolvedOptions<T>, value: T, data: unknown): boolean {
     const extra =
       opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
-    if (opts.unless?.(value) === true) return;
-    if (this.#byteLength(data) > this.#settings.maxEntryBytes) return;
-    if (
-      flight.stale ||
-      (extra !== undefined && this.#tags.invalidatedSince(extra, flight.startEpoch))
-    ) {
+    const resultTagStale =
+      extra !== undefined && this.#tags.invalidatedSince(extra, flight.startEpoch);
+    if (opts.unless?.(value) === true) return resultTagStale;
+    if (this.#byteLength(data) > this.#settings.maxEntryBytes) return resultTagStale;
+    if (flight.stale || resultTagStale) {
       this.#stats.staleLoadDiscards++;
-      return;
+      return resultTagStale;
     }
     this.#write(
       flight.key,
@@ -277,6 +290,24 @@ export class HydraCache {
       extra === undefined ? opts.tags : [...opts.tags, ...extra],
       opts.ttl,
     );
+    return false;
+  }
+
+  /** A joiner's second try after its load went stale: a hit, or a fresh load it starts or joins. */
+  #loadAgain(key: string, restart: () => Flight): Promise<unknown> {
+    try {
+      const hit = this.#readForLoad(key);
+      if (hit !== MISS) return Promise.resolve(hit);
+      let flight = this.#inFlight.get(key);
+      if (flight === undefined) {
+        flight = restart();
+      } else {
+        this.#stats.singleFlightJoins++;
+      }
+      return flight.promise.then(this.#serveOnce);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
