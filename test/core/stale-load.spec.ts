@@ -312,94 +312,83 @@ describe('stale-load safety', () => {
       type Post = { author: number; version: string };
       const opts = { resultTags: (post: Post) => [`user:${post.author}`] };
 
-      /** A loader whose n-th run resolves when the test resolves `gates[n]`. */
-      function gatedLoader() {
+      /**
+       * The race these tests are about: a load starts, `invalidated` is invalidated, then
+       * `joiners` callers join the load. The loader's n-th run resolves with `gates[n]`.
+       */
+      async function joinAfterInvalidation(invalidated = 'user:9', joiners = 1) {
         const gates: ReturnType<typeof deferred<Post>>[] = [];
         const loader = () => {
-          const gate = deferred<Post>();
-          gates.push(gate);
-          return gate.promise;
+          gates.push(deferred<Post>());
+          return gates[gates.length - 1]!.promise;
         };
-        return { gates, loader };
+        const first = cache.getOrLoad('post:1', opts, loader);
+        await cache.invalidateTag(invalidated);
+        // The result tags are unknown until the load ends, so these callers can only join it.
+        const late = Array.from({ length: joiners }, () => cache.getOrLoad('post:1', opts, loader));
+        expect(cache.stats()).toMatchObject({ loads: 1, singleFlightJoins: joiners });
+        return { gates, first, late };
       }
 
       it('get a fresh load instead of the result that predates the invalidation', async () => {
-        const { gates, loader } = gatedLoader();
-        const first = cache.getOrLoad('post:1', opts, loader);
-        await cache.invalidateTag('user:9');
-        // The result tags are unknown until the load ends, so this caller can only join it.
-        const late = cache.getOrLoad('post:1', opts, loader);
-        expect(cache.stats()).toMatchObject({ loads: 1, singleFlightJoins: 1 });
-
+        const { gates, first, late } = await joinAfterInvalidation();
         gates[0]!.resolve({ author: 9, version: 'before' });
         expect(await first).toEqual({ author: 9, version: 'before' });
         await flushMicrotasks();
         expect(gates).toHaveLength(2);
         gates[1]!.resolve({ author: 9, version: 'after' });
 
-        expect(await late).toEqual({ author: 9, version: 'after' });
+        expect(await late[0]).toEqual({ author: 9, version: 'after' });
         expect(await cache.get('post:1')).toEqual({ author: 9, version: 'after' });
         expect(cache.stats()).toMatchObject({ loads: 2, staleLoadDiscards: 1 });
         expect(cache.diagnostics()).toMatchObject({ inFlightLoads: 0, tagGenerations: 0 });
       });
 
       it('share one fresh load between them', async () => {
-        const { gates, loader } = gatedLoader();
-        const first = cache.getOrLoad('post:1', opts, loader);
-        await cache.invalidateTag('user:9');
-        const joiners = [1, 2, 3].map(() => cache.getOrLoad('post:1', opts, loader));
+        const { gates, first, late } = await joinAfterInvalidation('user:9', 3);
         gates[0]!.resolve({ author: 9, version: 'before' });
         await first;
         await flushMicrotasks();
         expect(gates).toHaveLength(2);
         gates[1]!.resolve({ author: 9, version: 'after' });
-        expect(await Promise.all(joiners)).toEqual(
+        expect(await Promise.all(late)).toEqual(
           [1, 2, 3].map(() => ({ author: 9, version: 'after' })),
         );
         expect(cache.stats().loads).toBe(2);
       });
 
       it('load again only once, taking the second result even if it went stale too', async () => {
-        const { gates, loader } = gatedLoader();
-        const first = cache.getOrLoad('post:1', opts, loader);
-        await cache.invalidateTag('user:9');
-        const late = cache.getOrLoad('post:1', opts, loader);
+        const { gates, first, late } = await joinAfterInvalidation();
         gates[0]!.resolve({ author: 9, version: 'v1' });
         await first;
         await flushMicrotasks();
         await cache.invalidateTag('user:9');
         gates[1]!.resolve({ author: 9, version: 'v2' });
 
-        expect(await late).toEqual({ author: 9, version: 'v2' });
+        expect(await late[0]).toEqual({ author: 9, version: 'v2' });
         expect(gates).toHaveLength(2);
         expect(await cache.containsKey('post:1')).toBe(false);
         expect(cache.stats()).toMatchObject({ loads: 2, staleLoadDiscards: 2 });
       });
 
       it('get the second load’s own error, while the first caller keeps its value', async () => {
-        const { gates, loader } = gatedLoader();
-        const first = cache.getOrLoad('post:1', opts, loader);
-        await cache.invalidateTag('user:9');
-        const late = cache.getOrLoad('post:1', opts, loader);
+        const { gates, first, late } = await joinAfterInvalidation();
         gates[0]!.resolve({ author: 9, version: 'v1' });
         expect(await first).toEqual({ author: 9, version: 'v1' });
         await flushMicrotasks();
         const failure = new Error('database down');
         gates[1]!.reject(failure);
 
-        await expect(late).rejects.toBe(failure);
+        await expect(late[0]).rejects.toBe(failure);
         expect(
           await cache.getOrLoad('post:1', opts, async () => ({ author: 9, version: 'v3' })),
         ).toEqual({ author: 9, version: 'v3' });
       });
 
       it('keep the result when no result tag was invalidated, whatever else was', async () => {
-        const { gates, loader } = gatedLoader();
-        const first = cache.getOrLoad('post:1', opts, loader);
-        await cache.invalidateTag('user:8');
-        const late = cache.getOrLoad('post:1', opts, loader);
+        const { gates, first, late } = await joinAfterInvalidation('user:8');
         gates[0]!.resolve({ author: 9, version: 'v1' });
-        expect(await Promise.all([first, late])).toEqual([
+        expect(await Promise.all([first, ...late])).toEqual([
           { author: 9, version: 'v1' },
           { author: 9, version: 'v1' },
         ]);
