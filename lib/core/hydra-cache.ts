@@ -8,7 +8,6 @@ import {
   type ResolvedOptions,
 } from './cache-options.js';
 import { StatsCounters, type CacheStats } from './cache-stats.js';
-import { CborCodec } from './cbor-codec.js';
 import {
   HydraCacheBuilder,
   resolveSettings,
@@ -18,7 +17,7 @@ import { InFlightLoads, type Flight, type LoadOutcome } from './in-flight.js';
 import { Entry, LruStore, type RemovalCause } from './lru-store.js';
 import { tagList } from './tag-set.js';
 import { TagIndex } from './tag-index.js';
-import { copyByPlan, planCopy } from './plain-copy.js';
+import { StoredValues } from './stored-values.js';
 import { TypedCache } from './typed-cache.js';
 
 /** A cache key: a string or a built {@link CacheKey}. */
@@ -51,8 +50,7 @@ export class HydraCache {
   readonly #tags = new TagIndex<Entry>();
   readonly #inFlight = new InFlightLoads();
   readonly #store: LruStore;
-  /** The codec when it is exactly a CborCodec: entries are then stored packed (compact strings). */
-  readonly #cbor: CborCodec | undefined;
+  readonly #values: StoredValues;
   /**
    * Hands one caller of a finished load its copy (one function for all loads: no per-call
    * closure). When a result tag was invalidated during the load, only the caller that started it
@@ -61,18 +59,14 @@ export class HydraCache {
   readonly #serve = (outcome: LoadOutcome): unknown =>
     outcome.restart !== undefined && (outcome.served ?? 0) > 0
       ? this.#loadAgain(outcome.key, outcome.restart)
-      : this.#copyOf(outcome);
+      : this.#values.copyOf(outcome);
   /** As #serve, for callers already loading again: they take the result whatever it is. */
-  readonly #serveOnce = (outcome: LoadOutcome): unknown => this.#copyOf(outcome);
+  readonly #serveOnce = (outcome: LoadOutcome): unknown => this.#values.copyOf(outcome);
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
     this.#settings = resolveSettings(settings);
-    const codec = this.#settings.codec;
-    this.#cbor =
-      codec !== null && Object.getPrototypeOf(codec) === CborCodec.prototype
-        ? (codec as CborCodec)
-        : undefined;
+    this.#values = new StoredValues(this.#settings.codec);
     this.#store = new LruStore(this.#settings.maxCapacity, (entry, cause) =>
       this.#removed(entry, cause),
     );
@@ -92,7 +86,7 @@ export class HydraCache {
       return undefined;
     }
     try {
-      const value = this.#decode(entry.data) as T;
+      const value = this.#values.decode(entry.data) as T;
       this.#stats.hits++;
       return value;
     } catch (cause) {
@@ -107,8 +101,8 @@ export class HydraCache {
     const k = keyText(key);
     const opts = resolveOptions(options);
     if (value === undefined) throw CacheErrors.undefinedValue(k);
-    const data = this.#encode(k, value);
-    const bytes = this.#byteLength(data);
+    const data = this.#values.encode(k, value);
+    const bytes = this.#values.byteLength(data);
     if (bytes > this.#settings.maxEntryBytes) {
       throw CacheErrors.entryTooLarge(k, bytes, this.#settings.maxEntryBytes);
     }
@@ -259,7 +253,7 @@ export class HydraCache {
     try {
       const value = await loader();
       if (value === undefined) return { key: flight.key, data: undefined };
-      const data = this.#encode(flight.key, value);
+      const data = this.#values.encode(flight.key, value);
       if (!this.#storeLoaded(flight, opts, value, data)) return { key: flight.key, data };
       // A tag of the result was invalidated while it loaded, and callers kept joining the load
       // meanwhile, since its result tags were unknown until now. Some may have joined after the
@@ -279,7 +273,7 @@ export class HydraCache {
     const resultTagStale =
       extra !== undefined && this.#tags.invalidatedSince(extra, flight.startEpoch);
     if (opts.unless?.(value) === true) return resultTagStale;
-    if (this.#byteLength(data) > this.#settings.maxEntryBytes) return resultTagStale;
+    if (this.#values.byteLength(data) > this.#settings.maxEntryBytes) return resultTagStale;
     if (flight.stale || resultTagStale) {
       this.#stats.staleLoadDiscards++;
       return resultTagStale;
@@ -323,59 +317,11 @@ export class HydraCache {
     const entry = this.#store.get(key, Date.now());
     if (entry === undefined) return MISS;
     try {
-      return this.#decode(entry.data);
+      return this.#values.decode(entry.data);
     } catch {
       this.#store.delete(key);
       return MISS;
     }
-  }
-
-  /**
-   * A caller's own copy of a load's value. With the built-in codec, callers after the first get
-   * clones of a private decoded template when it is plain data (see plain-copy.ts): a stampede of
-   * thousands of joiners then decodes twice instead of once per caller.
-   */
-  #copyOf(outcome: LoadOutcome): unknown {
-    if (outcome.data === undefined) return undefined;
-    const key = outcome.key;
-    const served = (outcome.served ?? 0) + 1;
-    outcome.served = served;
-    if (served === 1 || this.#cbor === undefined) return this.#decodeFresh(key, outcome.data);
-    if (outcome.plan === undefined) {
-      outcome.template = this.#decodeFresh(key, outcome.data);
-      outcome.plan = planCopy(outcome.template) ?? false;
-    }
-    return outcome.plan === false
-      ? this.#decodeFresh(key, outcome.data)
-      : copyByPlan(outcome.plan, outcome.template);
-  }
-
-  #decodeFresh(key: string, data: unknown): unknown {
-    try {
-      return this.#decode(data);
-    } catch (cause) {
-      throw CacheErrors.decode(key, cause);
-    }
-  }
-
-  #encode(key: string, value: unknown): unknown {
-    const codec = this.#settings.codec;
-    if (codec === null) return value;
-    try {
-      return this.#cbor === undefined ? codec.encode(value) : this.#cbor.pack(value);
-    } catch (cause) {
-      throw CacheErrors.encode(key, cause);
-    }
-  }
-
-  #decode(data: unknown): unknown {
-    if (this.#cbor !== undefined) return this.#cbor.unpack(data as string | Uint8Array);
-    const codec = this.#settings.codec;
-    return codec === null ? data : codec.decode(data as Uint8Array);
-  }
-
-  #byteLength(data: unknown): number {
-    return this.#settings.codec === null ? 0 : CborCodec.packedSize(data as string | Uint8Array);
   }
 
   #removed(entry: Entry, cause: RemovalCause): void {
