@@ -8,10 +8,10 @@ import { soak } from './soak.js';
 
 /** @type {Record<string, (quick: boolean) => Promise<import('../lib/report.js').Section | undefined>>} */
 export const WORKLOADS = {
-  hit: (quick) => hitPath({ rounds: quick ? 3 : 9, sampleMs: quick ? 50 : 200 }),
-  stampede: (quick) => stampedes({ rounds: quick ? 3 : 9 }),
+  hit: (quick) => hitPath({ rounds: quick ? 3 : 15, sampleMs: quick ? 50 : 200 }),
+  stampede: (quick) => stampedes({ rounds: quick ? 3 : 21 }),
   tags: (quick) => tagInvalidation({ rounds: quick ? 3 : 15 }),
   memory: (quick) => memory({ entries: quick ? 20_000 : 200_000 }),
-  decorator: (quick) => decorator({ rounds: quick ? 3 : 9, sampleMs: quick ? 50 : 200 }),
+  decorator: (quick) => decorator({ rounds: quick ? 3 : 15, sampleMs: quick ? 50 : 200 }),
   soak: (quick) => soak({ ops: quick ? 100_000 : 1_000_000 }),
 };
