@@ -57,8 +57,8 @@ export class HydraCache {
    * (served first) gets its result; the callers that joined load once more (see #runLoad).
    */
   readonly #serve = (outcome: LoadOutcome): unknown =>
-    outcome.restart !== undefined && (outcome.served ?? 0) > 0
-      ? this.#loadAgain(outcome.key, outcome.restart)
+    outcome.again !== undefined && (outcome.served ?? 0) > 0
+      ? this.#loadAgain(outcome.key, outcome.again)
       : this.#values.copyOf(outcome);
   /** As #serve, for callers already loading again: they take the result whatever it is. */
   readonly #serveOnce = (outcome: LoadOutcome): unknown => this.#values.copyOf(outcome);
@@ -132,13 +132,7 @@ export class HydraCache {
       }
       const opts = checked ?? resolveOptions(options);
       this.#stats.misses++;
-      const running = this.#inFlight.get(k);
-      if (running === undefined) {
-        flight = this.#startLoad(k, opts, loader);
-      } else {
-        flight = running;
-        this.#stats.singleFlightJoins++;
-      }
+      flight = this.#joinOrStart(k, opts, loader);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -259,7 +253,7 @@ export class HydraCache {
       // meanwhile, since its result tags were unknown until now. Some may have joined after the
       // invalidation and must not get a result that predates it; which ones is not recorded, so
       // every joiner loads once more.
-      return { key: flight.key, data, restart: () => this.#startLoad(flight.key, opts, loader) };
+      return { key: flight.key, data, again: () => this.#joinOrStart(flight.key, opts, loader) };
     } finally {
       this.#inFlight.finish(flight);
       this.#tags.prune(this.#inFlight.oldestStart);
@@ -287,18 +281,20 @@ export class HydraCache {
     return false;
   }
 
-  /** A joiner's second try after its load went stale: a hit, or a fresh load it starts or joins. */
-  #loadAgain(key: string, restart: () => Flight): Promise<unknown> {
+  /** The running load of `key` for a caller to join, or a new one it starts. */
+  #joinOrStart<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
+    const running = this.#inFlight.get(key);
+    if (running === undefined) return this.#startLoad(key, opts, loader);
+    this.#stats.singleFlightJoins++;
+    return running;
+  }
+
+  /** A joiner's second try after its load went stale: a hit, or the load `again` joins or starts. */
+  #loadAgain(key: string, again: () => Flight): Promise<unknown> {
     try {
       const hit = this.#readForLoad(key);
       if (hit !== MISS) return Promise.resolve(hit);
-      let flight = this.#inFlight.get(key);
-      if (flight === undefined) {
-        flight = restart();
-      } else {
-        this.#stats.singleFlightJoins++;
-      }
-      return flight.promise.then(this.#serveOnce);
+      return again().promise.then(this.#serveOnce);
     } catch (error) {
       return Promise.reject(error as Error);
     }

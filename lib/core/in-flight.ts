@@ -12,8 +12,8 @@ export interface LoadOutcome {
   template?: unknown;
   /** How to copy the template; false when it is not plain data (callers then decode their own). */
   plan?: CopyPlan | false;
-  /** Set when a result tag was invalidated during the load: starts a load like it, for joiners. */
-  readonly restart?: () => Flight;
+  /** Set when a result tag was invalidated during the load: joins or starts a load like it. */
+  readonly again?: () => Flight;
 }
 
 /** One running loader execution shared by every caller that asked for the same key meanwhile. */
