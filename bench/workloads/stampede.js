@@ -40,8 +40,8 @@ async function stampede(inst, counter, prefix, keyCount, callers) {
 
 /**
  * What one minor page fault costs on this machine, in microseconds: the median over rounds of
- * touching each page of a fresh 16 MiB buffer once. Typically about 1 us without a hypervisor; much more under
- * some virtual machines, where it dominates the time of anything that allocates a lot at once.
+ * touching each page of a fresh 16 MiB buffer once. Typically about 1 us without a hypervisor;
+ * much more under some virtual machines, where it dominates anything that allocates a lot at once.
  */
 function pageFaultMicros() {
   const samples = [];

@@ -20,13 +20,6 @@ function makeRepo(label: string, options: { namespace?: string } = {}) {
 
 const newCache = () => HydraCache.local().build();
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
 describe('@Cached default keys of two classes with the same name', () => {
   it('rejects the second class with E_DEFAULT_KEY_CLASH instead of serving it the first one’s entries', async () => {
     const cache = newCache();
@@ -34,7 +27,7 @@ describe('@Cached default keys of two classes with the same name', () => {
     const second = attachHydraCache(new (makeRepo('invoices'))(), cache);
 
     expect(await first.find(1)).toBe('orders#1');
-    const error = await rejection(second.find(1));
+    const error = await second.find(1).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(CacheError);
     expect(error).toMatchObject({ code: 'E_DEFAULT_KEY_CLASH' });
