@@ -11,7 +11,7 @@ import { pollUntil } from '../support/poll.js';
 
 const available = redisServerAvailable('Redis bus fault tests (own redis-server)');
 
-describe.each(available ? ['own redis-server'] : [])('redisBus faults, on an %s', () => {
+(available ? describe : describe.skip)('redisBus faults, on an own redis-server', () => {
   let server: RedisServer;
   const open: BusTransport[] = [];
   const stoppers: Array<() => Promise<void>> = [];

@@ -10,7 +10,7 @@ import { pollUntil } from '../support/poll.js';
 
 const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
 
-describe.each(available ? ['shared Redis'] : [])('redisBus on the %s', () => {
+(available ? describe : describe.skip)('redisBus on the shared Redis', () => {
   let admin: Redis;
   const open: BusTransport[] = [];
 
