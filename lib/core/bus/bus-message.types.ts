@@ -16,4 +16,10 @@ export interface BusTarget {
   applyLocally(message: BusMessage): void;
   /** Entries currently stored; a resync with nothing stored has nothing to drop. */
   readonly size: number;
+  /**
+   * Loads running now, if the cache can tell. A load that started before a gap may store what a
+   * missed message invalidated, so a resync drops (supersedes) it too. When absent, a resync
+   * always flushes, even an empty cache.
+   */
+  readonly loading?: number;
 }

@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The two Lua scripts behind the gap detection. The channel's state lives in one hash,
+ * `hydracache:v1:<channel>:state`, with fields `seq` (the number of the last message published)
+ * and `epoch` (a creation stamp). Redis restarted without persistence, the key evicted or flushed:
+ * the hash is created again with a new epoch, which every subscriber sees as a gap.
+ */
+
+const ENSURE_STATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local t = redis.call('TIME')
+  redis.call('HSET', KEYS[1], 'seq', 0, 'epoch', t[1] .. '.' .. t[2])
+end`;
+
+/** Numbers the message and publishes it as a frame (redis-frame.ts) in one atomic step. */
+const PUBLISH = `${ENSURE_STATE}
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('PUBLISH', ARGV[1], 'HC' .. struct.pack('>I8', seq) .. ARGV[2])
+return seq`;
+
+/** Reads the channel's state (creating it when absent) as `[seq, epoch]`. */
+const READ_STATE = `${ENSURE_STATE}
+return redis.call('HMGET', KEYS[1], 'seq', 'epoch')`;
+
+/** The channel's state as the read script returns it. */
+export interface ChannelState {
+  readonly seq: number;
+  readonly epoch: string;
+}
+
+/** A publisher connection with the two scripts defined on it. */
+export interface ScriptedRedis extends Redis {
+  hydracachePublish(stateKey: string, channel: string, payload: Uint8Array): Promise<number>;
+  hydracacheReadState(stateKey: string): Promise<[string, string]>;
+}
+
+/** Defines both scripts on `client` (ioredis loads them with EVALSHA and reloads them after a restart). */
+export function defineScripts(client: Redis): ScriptedRedis {
+  client.defineCommand('hydracachePublish', { numberOfKeys: 1, lua: PUBLISH });
+  client.defineCommand('hydracacheReadState', { numberOfKeys: 1, lua: READ_STATE });
+  return client as ScriptedRedis;
+}
+
+/** Reads the state through the script and checks its shape. */
+export async function readChannelState(
+  client: ScriptedRedis,
+  stateKey: string,
+): Promise<ChannelState> {
+  const [seq, epoch] = await client.hydracacheReadState(stateKey);
+  const n = Number(seq);
+  if (!Number.isSafeInteger(n) || n < 0 || typeof epoch !== 'string') {
+    throw new Error(`unexpected state in ${stateKey}: seq=${String(seq)} epoch=${String(epoch)}`);
+  }
+  return { seq: n, epoch };
+}

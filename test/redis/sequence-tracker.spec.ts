@@ -1,0 +1,128 @@
+import { describe, expect, it } from '@jest/globals';
+import { SequenceTracker, type TrackerEvent } from '../../lib/redis/sequence-tracker.js';
+
+const RUN = 'run-a';
+const EPOCH = 'epoch-1';
+
+/** A frame whose payload is its sequence number as text, so the events read back easily. */
+function frame(seq: number) {
+  return { seq, payload: Buffer.from(String(seq)) };
+}
+
+function read(events: TrackerEvent[]): string[] {
+  return events.map((event) =>
+    event.kind === 'message'
+      ? Buffer.from(event.payload).toString()
+      : event.kind === 'gap'
+        ? 'gap'
+        : `connected(gap=${event.gap})`,
+  );
+}
+
+/** A tracker synced at counter `seq` (a first connect, so that one reports a gap). */
+function liveAt(seq: number, tracker = new SequenceTracker()): SequenceTracker {
+  tracker.subscribing();
+  tracker.synced({ runId: RUN, epoch: EPOCH, seq });
+  return tracker;
+}
+
+/** Drops the subscription and subscribes again, feeding `buffered` before the snapshot. */
+function reconnect(
+  tracker: SequenceTracker,
+  snapshot: { runId?: string; epoch?: string; seq: number },
+  buffered: number[] = [],
+): string[] {
+  tracker.lost();
+  tracker.subscribing();
+  const held = buffered.flatMap((seq) => tracker.frame(frame(seq)));
+  expect(held).toEqual([]);
+  return read(tracker.synced({ runId: RUN, epoch: EPOCH, ...snapshot }));
+}
+
+describe('SequenceTracker', () => {
+  it('reports a gap on the first connect: nothing proves what was published before it', () => {
+    const tracker = new SequenceTracker();
+    tracker.subscribing();
+    expect(read(tracker.synced({ runId: RUN, epoch: EPOCH, seq: 0 }))).toEqual([
+      'connected(gap=true)',
+    ]);
+  });
+
+  it('delivers contiguous frames while live and reports a jump as a gap', () => {
+    const tracker = liveAt(5);
+    expect(read([...tracker.frame(frame(6)), ...tracker.frame(frame(7))])).toEqual(['6', '7']);
+    expect(read(tracker.frame(frame(9)))).toEqual(['gap', '9']);
+    expect(read(tracker.frame(frame(10)))).toEqual(['10']);
+  });
+
+  it('reports a counter that goes backwards as a gap, and cannot vouch for that epoch later', () => {
+    const tracker = liveAt(5);
+    expect(read(tracker.frame(frame(1)))).toEqual(['gap', '1']);
+    expect(reconnect(tracker, { seq: 1 })).toEqual(['connected(gap=true)']);
+  });
+
+  it('reconnects without a gap when the counter has not moved', () => {
+    const tracker = liveAt(5);
+    tracker.frame(frame(6));
+    expect(reconnect(tracker, { seq: 6 })).toEqual(['connected(gap=false)']);
+  });
+
+  it('reconnects without a gap when every message up to the snapshot arrived after the subscribe', () => {
+    const tracker = liveAt(5);
+    expect(reconnect(tracker, { seq: 7 }, [6, 7, 8])).toEqual([
+      'connected(gap=false)',
+      '6',
+      '7',
+      '8',
+    ]);
+    expect(read(tracker.frame(frame(9)))).toEqual(['9']);
+  });
+
+  it('reports a gap when a message up to the snapshot is missing, and still delivers what came', () => {
+    const tracker = liveAt(5);
+    expect(reconnect(tracker, { seq: 8 }, [7, 8, 9])).toEqual([
+      'connected(gap=true)',
+      '7',
+      '8',
+      '9',
+    ]);
+    expect(read(tracker.frame(frame(10)))).toEqual(['10']);
+  });
+
+  it('checks frames after the snapshot against it once a gap was reported', () => {
+    const tracker = liveAt(5);
+    expect(reconnect(tracker, { seq: 8 }, [10])).toEqual(['connected(gap=true)', 'gap', '10']);
+  });
+
+  it.each([
+    ['another server run (a restart)', { runId: 'run-b', seq: 5 }],
+    ['another counter epoch (key flushed or evicted)', { epoch: 'epoch-2', seq: 5 }],
+    ['a counter below the last delivered number', { seq: 3 }],
+  ])('reports a gap after %s', (_what, snapshot) => {
+    const tracker = liveAt(5);
+    expect(reconnect(tracker, snapshot)).toEqual(['connected(gap=true)']);
+  });
+
+  it('a restarted counter that climbed past the old number is still a gap', () => {
+    const tracker = liveAt(5);
+    expect(reconnect(tracker, { epoch: 'epoch-2', seq: 7 }, [6, 7])).toEqual([
+      'connected(gap=true)',
+      '6',
+      '7',
+    ]);
+  });
+
+  it('beyond its buffer bound drops the buffer and reports a gap past everything it saw', () => {
+    const tracker = liveAt(5, new SequenceTracker(2));
+    expect(reconnect(tracker, { seq: 6 }, [6, 7, 8, 9])).toEqual(['connected(gap=true)']);
+    expect(read(tracker.frame(frame(10)))).toEqual(['10']);
+  });
+
+  it('ignores frames while down and a snapshot that arrives without a pending subscribe', () => {
+    const tracker = liveAt(5);
+    tracker.lost();
+    expect(tracker.frame(frame(6))).toEqual([]);
+    expect(tracker.synced({ runId: RUN, epoch: EPOCH, seq: 6 })).toEqual([]);
+    expect(tracker.live).toBe(false);
+  });
+});
