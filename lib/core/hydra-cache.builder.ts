@@ -1,3 +1,5 @@
+import type { BusTransport } from './bus/bus-transport.js';
+import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import type { Codec } from './cbor-codec.js';
 import { checkTtl } from './cache-options.js';
 import type { HydraCache } from './hydra-cache.js';
@@ -37,6 +39,15 @@ export class HydraCacheBuilder {
   /** Keeps values by reference instead of encoding them: no copies, so callers must not mutate values. */
   noCopy(): this {
     this.#settings.codec = null;
+    return this;
+  }
+
+  /**
+   * Joins the other instances on `transport` (e.g. `redisBus({ url })`), with the bus's options
+   * (`publishTimeout`, `disconnectedTtl`, `maxRetryItems`, `onWarn`). Default: local only.
+   */
+  bus(transport: BusTransport, options: CacheBusOptions = {}): this {
+    this.#settings.bus = { ...options, transport };
     return this;
   }
 

@@ -1,3 +1,5 @@
+import type { BusTransport } from './bus/bus-transport.js';
+import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import { CacheErrors } from './cache.errors.js';
 import { checkTtl } from './cache-options.js';
 import { CborCodec, type Codec } from './cbor-codec.js';
@@ -18,10 +20,27 @@ export interface HydraCacheSettings {
    * mutate what they read or store.
    */
   codec?: Codec | null;
+  /**
+   * Joins the other instances on a bus (e.g. `redisBus({ url })` from `@hydracache/nestjs/redis`),
+   * so that every invalidation, put and flush reaches them all: a transport, or
+   * `{ transport, ...options }` with the {@link CacheBusOptions}. Default: none (local only).
+   */
+  bus?: BusSetting;
+}
+
+/** A bus transport alone, or with the bus's options. */
+export type BusSetting = BusTransport | BusSettingWithOptions;
+
+/** A bus transport with the bus's options (`publishTimeout`, `disconnectedTtl`, ...). */
+export interface BusSettingWithOptions extends CacheBusOptions {
+  /** How messages travel between instances. */
+  transport: BusTransport;
 }
 
 /** Settings after validation, defaults filled in. */
-export type ResolvedSettings = Required<HydraCacheSettings>;
+export type ResolvedSettings = Required<Omit<HydraCacheSettings, 'bus'>> & {
+  bus: BusSetting | undefined;
+};
 
 /** Default settings, as documented on {@link HydraCacheSettings}. */
 export const DEFAULT_SETTINGS = Object.freeze({
@@ -36,6 +55,13 @@ const SETTING_FIELDS: FieldTable<HydraCacheSettings> = {
   maxCapacity: checkCount,
   maxEntryBytes: checkCount,
   codec: checkCodec,
+  // Checked in full by the bus itself when the cache builds it.
+  bus: (value, field) => {
+    if (value === null || typeof value !== 'object') {
+      throw CacheErrors.invalidOption(field, 'a bus transport or { transport, ...options }', value);
+    }
+    return value as BusSetting;
+  },
 };
 
 /** Validates settings and fills in defaults; throws `E_INVALID_OPTION` naming the bad field. */
@@ -50,6 +76,7 @@ export function resolveSettings(settings: unknown): ResolvedSettings {
       (settings as HydraCacheSettings).codec === null
         ? null
         : (given.codec ?? new CborCodec({ sharedStructures: true })),
+    bus: given.bus,
   };
 }
 

@@ -1,4 +1,6 @@
-import type { BusMessage } from './bus/bus-message.types.js';
+import type { BusMessage, BusTarget } from './bus/bus-message.types.js';
+import { CacheBus } from './bus/cache-bus.js';
+import type { CacheBusStats } from './bus/cache-bus.stats.js';
 import { CacheErrors } from './cache.errors.js';
 import { keyText, type CacheKey } from './cache-key.js';
 import {
@@ -12,6 +14,7 @@ import { StatsCounters, type CacheStats } from './cache-stats.js';
 import { HydraCacheBuilder } from './hydra-cache.builder.js';
 import {
   resolveSettings,
+  type BusSetting,
   type HydraCacheSettings,
   type ResolvedSettings,
 } from './hydra-cache.settings.js';
@@ -50,6 +53,7 @@ export class HydraCache {
   readonly #store: LruStore;
   readonly #values: StoredValues;
   readonly #loads: LoadCoordinator;
+  readonly #bus: CacheBus | undefined;
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
@@ -67,6 +71,7 @@ export class HydraCache {
       this.#stats,
       this.#settings.maxEntryBytes,
     );
+    this.#bus = this.#joinBus(this.#settings.bus);
   }
 
   /** Starts a builder for a local cache. */
@@ -105,6 +110,8 @@ export class HydraCache {
     }
     this.#loads.supersede(k);
     this.#write(k, data, opts.tags, opts.ttl);
+    // Other instances drop their copy of the key (they reload it on their next miss).
+    await this.#bus?.publish({ type: 'keys', keys: [k] });
   }
 
   /**
@@ -155,7 +162,7 @@ export class HydraCache {
 
   /** Removes `key` and supersedes a running load of it; true when a live entry was removed. */
   async invalidateKey(key: KeyInput): Promise<boolean> {
-    return this.#invalidate({ type: 'keys', keys: [keyText(key)] }) > 0;
+    return (await this.#invalidateEverywhere({ type: 'keys', keys: [keyText(key)] })) > 0;
   }
 
   /** Alias of {@link invalidateKey}. */
@@ -167,17 +174,17 @@ export class HydraCache {
   async invalidateTag(tag: string): Promise<number> {
     // One tag only: an array here would otherwise silently invalidate just its first member.
     if (typeof tag !== 'string') throw CacheErrors.invalidOption('tag', 'a string', tag);
-    return this.#invalidate({ type: 'tags', tags: [tag] });
+    return this.#invalidateEverywhere({ type: 'tags', tags: [tag] });
   }
 
   /** Invalidates each of `tags`; returns the total number of live entries removed. */
   async invalidateTags(tags: Iterable<string>): Promise<number> {
-    return this.#invalidate({ type: 'tags', tags: tagList(tags) });
+    return this.#invalidateEverywhere({ type: 'tags', tags: tagList(tags) });
   }
 
-  /** Removes every entry and supersedes every running load. Counts no invalidations. */
+  /** Removes every entry and supersedes every running load, here and on the bus. Counts no invalidations. */
   async flush(): Promise<void> {
-    this.#invalidate({ type: 'flush' });
+    await this.#invalidateEverywhere({ type: 'flush' });
   }
 
   /** A snapshot of the counters. */
@@ -195,19 +202,39 @@ export class HydraCache {
     };
   }
 
+  /** The bus's counters, or undefined for a cache without a bus. */
+  busStats(): CacheBusStats | undefined {
+    return this.#bus?.stats();
+  }
+
   /** A typed view whose keys are prefixed `namespace:`; it shares everything else with this cache. */
   typed<T>(namespace: string): TypedCache<T> {
     return new TypedCache<T>(this, namespace);
   }
 
-  /** Releases everything the cache holds open and flushes it; the module calls it on shutdown. */
+  /**
+   * Leaves the bus (closing its connections, so the process can exit) and empties this instance;
+   * other instances keep their entries. The module calls it on shutdown. Safe to call twice.
+   */
   async close(): Promise<void> {
-    await this.flush();
+    await this.#bus?.close();
+    this.#invalidate({ type: 'flush' });
   }
 
   /**
-   * The one path every invalidation takes, local or (later) from another instance: removes what
-   * `message` names and supersedes the loads it overtakes. Returns how many live entries went.
+   * Applies `message` here, then hands it to the bus for the other instances: an invalidation
+   * publishes whether or not this instance held what it names. Settles once the bus took it; never
+   * fails because the bus is down (see CacheBus.publish).
+   */
+  async #invalidateEverywhere(message: BusMessage): Promise<number> {
+    const removed = this.#invalidate(message);
+    await this.#bus?.publish(message);
+    return removed;
+  }
+
+  /**
+   * The one path every invalidation takes, local or from another instance: removes what `message`
+   * names and supersedes the loads it overtakes. Returns how many live entries went.
    */
   #invalidate(message: BusMessage): number {
     switch (message.type) {
@@ -250,7 +277,8 @@ export class HydraCache {
   }
 
   #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
-    const ms = ttl ?? this.#settings.defaultTtl;
+    // While the bus is disconnected, no entry may outlive the bound on serving unheard-of data.
+    const ms = Math.min(ttl ?? this.#settings.defaultTtl, this.#bus?.ttlCap ?? Infinity);
     const expiresAt = ms === Infinity ? Infinity : Date.now() + ms;
     const entry = new Entry(key, data, expiresAt, tags);
     this.#store.set(entry);
@@ -267,6 +295,24 @@ export class HydraCache {
       this.#store.delete(key);
       return MISS;
     }
+  }
+
+  #joinBus(setting: BusSetting | undefined): CacheBus | undefined {
+    if (setting === undefined) return undefined;
+    const { transport, ...options } = 'transport' in setting ? setting : { transport: setting };
+    const store = this.#store;
+    const loads = this.#loads;
+    const target: BusTarget = {
+      // A message from another instance takes the local path only: it is never published again.
+      applyLocally: (message) => void this.#invalidate(message),
+      get size() {
+        return store.size;
+      },
+      get loading() {
+        return loads.size;
+      },
+    };
+    return new CacheBus(transport, target, options);
   }
 
   #removed(entry: Entry, cause: RemovalCause): void {
