@@ -19,6 +19,14 @@ export { CborCodec } from './core/cbor-codec.js';
 export type { Codec, CborCodecOptions } from './core/cbor-codec.js';
 export { CacheError } from './core/cache.errors.js';
 export type { CacheErrorCode } from './core/cache.errors.js';
+export { CacheBus } from './core/bus/cache-bus.js';
+export type { CacheBusOptions } from './core/bus/cache-bus.options.js';
+export { DEFAULT_BUS_OPTIONS } from './core/bus/cache-bus.options.js';
+export type { CacheBusStats } from './core/bus/cache-bus.stats.js';
+export type { BusMessage, BusTarget } from './core/bus/bus-message.types.js';
+export type { BusTransport, TransportListener } from './core/bus/bus-transport.js';
+export { WIRE_VERSION } from './core/bus/bus-wire.js';
+export { MemoryBusHub, MemoryBusTransport } from './core/bus/memory-transport.js';
 
 export { HydraCacheModule } from './nest/hydra-cache.module.js';
 export { HYDRA_CACHE_MODULE_OPTIONS } from './nest/hydra-cache.module-definition.js';

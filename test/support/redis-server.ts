@@ -31,6 +31,11 @@ export class RedisServer {
     return server;
   }
 
+  /** A server for `port` that is not started yet ({@link resume} starts it). */
+  static onPort(port: number): RedisServer {
+    return new RedisServer(port);
+  }
+
   /** `redis://127.0.0.1:<port>`. */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;

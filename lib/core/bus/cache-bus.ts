@@ -5,6 +5,7 @@ import type { BusTransport, TransportListener } from './bus-transport.js';
 import { decodeBusPayload } from './bus-wire.js';
 import { resolveBusOptions, type CacheBusOptions } from './cache-bus.options.js';
 import { BusCounters, type CacheBusStats } from './cache-bus.stats.js';
+import { OutageClock } from './outage-clock.js';
 
 /**
  * Connects one cache to the other instances sharing a transport: publishes the cache's local
@@ -28,7 +29,7 @@ export class CacheBus {
   #connected = false;
   #everConnected = false;
   #starting = false;
-  #outageTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #outage: OutageClock;
   #closing: Promise<void> | undefined;
 
   /** Starts `transport` in the background (never waits for it) and serves `target` with it. */
@@ -43,7 +44,8 @@ export class CacheBus {
       counters: this.#counters,
       warn: this.#options.onWarn,
     });
-    this.#startOutageClock(); // disconnected since start, until the first `connected`
+    this.#outage = new OutageClock(this.#options.disconnectedTtl, () => this.#onOutageExpired());
+    this.#outage.start(); // disconnected since start, until the first `connected`
     this.#starting = true;
     try {
       transport.start(this.#listener());
@@ -97,7 +99,7 @@ export class CacheBus {
   }
 
   async #close(): Promise<void> {
-    this.#stopOutageClock();
+    this.#outage.stop();
     this.#publisher.close();
     this.#connected = false;
     try {
@@ -154,7 +156,7 @@ export class CacheBus {
     this.#everConnected = true;
     this.#connected = true;
     this.#publisher.connected = true;
-    this.#stopOutageClock();
+    this.#outage.stop();
     if (gap) this.#counters.gapsDetected++;
     // Before the first connect this cache heard nothing: what it stored or is loading may be
     // stale. A transport that connects while the bus is being built leaves nothing to drop.
@@ -167,7 +169,7 @@ export class CacheBus {
     this.#connected = false;
     this.#publisher.connected = false;
     this.#counters.disconnects++;
-    this.#startOutageClock();
+    this.#outage.start();
   }
 
   #onGap(): void {
@@ -182,24 +184,13 @@ export class CacheBus {
     this.#target.applyLocally({ type: 'flush' });
   }
 
-  #startOutageClock(): void {
-    this.#stopOutageClock();
-    this.#outageTimer = setTimeout(() => {
-      this.#outageTimer = undefined;
-      this.#counters.outageFlushes++;
-      try {
-        this.#target.applyLocally({ type: 'flush' });
-      } catch (cause) {
-        this.#warnOnce('outage', 'The cache bus failed to flush the cache after an outage.', cause);
-      }
-    }, this.#options.disconnectedTtl);
-    this.#outageTimer.unref();
-  }
-
-  #stopOutageClock(): void {
-    if (this.#outageTimer === undefined) return;
-    clearTimeout(this.#outageTimer);
-    this.#outageTimer = undefined;
+  #onOutageExpired(): void {
+    this.#counters.outageFlushes++;
+    try {
+      this.#target.applyLocally({ type: 'flush' });
+    } catch (cause) {
+      this.#warnOnce('outage', 'The cache bus failed to flush the cache after an outage.', cause);
+    }
   }
 
   #warnOnce(kind: string, message: string, cause?: unknown): void {
