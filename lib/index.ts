@@ -1,7 +1,12 @@
 export { HydraCache } from './core/hydra-cache.js';
 export type { KeyInput, Loader, CacheDiagnostics } from './core/hydra-cache.js';
-export { HydraCacheBuilder, DEFAULT_SETTINGS } from './core/hydra-cache.builder.js';
-export type { HydraCacheSettings } from './core/hydra-cache.builder.js';
+export { HydraCacheBuilder } from './core/hydra-cache.builder.js';
+export { DEFAULT_SETTINGS } from './core/hydra-cache.settings.js';
+export type {
+  HydraCacheSettings,
+  BusSetting,
+  BusSettingWithOptions,
+} from './core/hydra-cache.settings.js';
 export { TypedCache } from './core/typed-cache.js';
 export { CacheOptions } from './core/cache-options.js';
 export type {

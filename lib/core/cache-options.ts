@@ -1,4 +1,5 @@
 import { CacheErrors } from './cache.errors.js';
+import { readOptions, type FieldTable } from './option-fields.js';
 import { TagSet, tagList } from './tag-set.js';
 
 /** Plain-object form of per-entry options, accepted wherever a {@link CacheOptions} is. */
@@ -28,9 +29,10 @@ export class CacheOptions {
   readonly #ttl: number | undefined;
   readonly #tags: readonly string[];
 
-  constructor(ttl?: number, tags: readonly string[] = []) {
+  /** Options with `ttl` in milliseconds (default: the cache's) and `tags` (default: none). */
+  constructor(ttl?: number, tags: Iterable<string> | TagSet | string = []) {
     this.#ttl = ttl === undefined ? undefined : checkTtl(ttl, 'ttl');
-    this.#tags = tags;
+    this.#tags = tagList(tags);
   }
 
   /** Empty options: default TTL, no tags. */
@@ -40,7 +42,7 @@ export class CacheOptions {
 
   /** Sets the time to live in milliseconds (> 0, or `Infinity` for no expiry). */
   ttl(ms: number): CacheOptions {
-    return new CacheOptions(checkTtl(ms, 'ttl'), this.#tags);
+    return new CacheOptions(ms, this.#tags);
   }
 
   /** Appends one tag. */
@@ -50,13 +52,13 @@ export class CacheOptions {
 
   /** Replaces the tags with `tags` (a single string is one tag). */
   tags(tags: Iterable<string> | string): CacheOptions {
-    return new CacheOptions(this.#ttl, tagList(tags));
+    return new CacheOptions(this.#ttl, tags);
   }
 
   /** Replaces the tags with the members of `tagSet`. */
   tagSet(tagSet: TagSet): CacheOptions {
     if (!(tagSet instanceof TagSet)) throw CacheErrors.invalidOption('tagSet', 'a TagSet', tagSet);
-    return new CacheOptions(this.#ttl, tagSet.toArray());
+    return new CacheOptions(this.#ttl, tagSet);
   }
 
   /** The TTL in milliseconds, or undefined for the cache default. */
@@ -78,6 +80,17 @@ export interface ResolvedOptions<T = unknown> {
   unless: ((value: T) => boolean) | undefined;
 }
 
+/** Every load option, checked into the shape the runtime uses: adding one is one line here. */
+const LOAD_OPTION_FIELDS: FieldTable<Required<ResolvedOptions<any>>> = {
+  ttl: checkTtl,
+  tags: tagList,
+  resultTags: (fn, field) => checkFunction(fn as (value: unknown) => unknown, field)!,
+  unless: (fn, field) => checkFunction(fn as (value: unknown) => boolean, field)!,
+};
+const LOAD_OPTION_NAMES = Object.keys(LOAD_OPTION_FIELDS);
+/** The per-entry subset, for `put`. */
+const ENTRY_OPTION_FIELDS = { ttl: LOAD_OPTION_FIELDS.ttl, tags: LOAD_OPTION_FIELDS.tags };
+
 const NO_OPTIONS: ResolvedOptions<any> = Object.freeze({
   ttl: undefined,
   tags: Object.freeze([]),
@@ -85,48 +98,55 @@ const NO_OPTIONS: ResolvedOptions<any> = Object.freeze({
   unless: undefined,
 });
 
-/** Validates any accepted options value; throws `E_INVALID_OPTION` naming the bad field. */
+/** Validates get-or-load options; throws `E_INVALID_OPTION` naming the bad or unknown field. */
 export function resolveOptions<T>(input: LoadOptionsInput<T>): ResolvedOptions<T> {
+  return resolveWith(input, LOAD_OPTION_FIELDS);
+}
+
+/** Validates per-entry options (`put`): `resultTags` and `unless` are refused there. */
+export function resolveEntryOptions(input: CacheOptionsInput): ResolvedOptions {
+  return resolveWith(input, ENTRY_OPTION_FIELDS);
+}
+
+function resolveWith<T>(
+  input: unknown,
+  table: FieldTable<Pick<ResolvedOptions<T>, 'ttl' | 'tags'>>,
+): ResolvedOptions<T> {
   if (input === undefined || input === null) return NO_OPTIONS;
   if (input instanceof CacheOptions) {
     return { ttl: input.ttlMs, tags: input.tagList, resultTags: undefined, unless: undefined };
   }
-  if (typeof input !== 'object') {
-    throw CacheErrors.invalidOption(
-      'options',
-      'a CacheOptions, a plain object or undefined',
-      input,
-    );
-  }
-  const init = input as LoadOptionsInit<T>;
+  const given: Partial<ResolvedOptions<T>> = readOptions(input, 'options', table);
   return {
-    ttl: init.ttl === undefined ? undefined : checkTtl(init.ttl, 'ttl'),
-    tags: init.tags === undefined ? NO_OPTIONS.tags : tagList(init.tags),
-    resultTags: checkFunction(init.resultTags, 'resultTags'),
-    unless: checkFunction(init.unless, 'unless'),
+    ttl: given.ttl,
+    tags: given.tags ?? NO_OPTIONS.tags,
+    resultTags: given.resultTags,
+    unless: given.unless,
   };
 }
 
 /**
- * Validates options like {@link resolveOptions} but, for the common shapes (undefined, a
- * CacheOptions, a plain object with an array of tags), without building anything: returns
- * undefined, and the caller resolves them later only if it needs them (the cache-hit path never
- * does). Anything else is resolved at once and returned, so a one-shot iterable is read only once.
+ * True when `input` is a valid options value that {@link resolveOptions} would accept, checked
+ * without building anything, so a cache hit allocates nothing for its options; false sends the
+ * caller to `resolveOptions`, which either resolves them or throws naming the problem. Covers
+ * the common shapes: undefined, a CacheOptions, a plain object with a string or an array of tags.
  */
-export function precheckOptions<T>(input: LoadOptionsInput<T>): ResolvedOptions<T> | undefined {
-  if (input === undefined || input === null || input instanceof CacheOptions) return undefined;
-  if (typeof input === 'object') {
-    const { ttl, tags, resultTags, unless } = input as LoadOptionsInit<T>;
-    if (
-      (ttl === undefined || (typeof ttl === 'number' && ttl > 0)) &&
-      (tags === undefined || typeof tags === 'string' || isStringArray(tags)) &&
-      (resultTags === undefined || typeof resultTags === 'function') &&
-      (unless === undefined || typeof unless === 'function')
-    ) {
-      return undefined;
-    }
+export function optionsLookValid(input: unknown): boolean {
+  if (input === undefined || input === null || input instanceof CacheOptions) return true;
+  if (typeof input !== 'object' || input === null) return false;
+  if (Object.getPrototypeOf(input) !== Object.prototype) return false;
+  const { ttl, tags, resultTags, unless } = input as LoadOptionsInit<unknown>;
+  if (
+    !(ttl === undefined || (typeof ttl === 'number' && ttl > 0)) ||
+    !(tags === undefined || typeof tags === 'string' || isStringArray(tags)) ||
+    !(resultTags === undefined || typeof resultTags === 'function') ||
+    !(unless === undefined || typeof unless === 'function')
+  ) {
+    return false;
   }
-  return resolveOptions(input);
+  // Own fields only: the prototype is Object.prototype, whose fields are not enumerable.
+  for (const field in input) if (!LOAD_OPTION_NAMES.includes(field)) return false;
+  return true;
 }
 
 function isStringArray(tags: unknown): boolean {

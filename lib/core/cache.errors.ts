@@ -5,6 +5,7 @@ export type CacheErrorCode =
   | 'E_ENTRY_TOO_LARGE'
   | 'E_INVALID_OPTION'
   | 'E_INVALID_KEY'
+  | 'E_REENTRANT_LOAD'
   | 'E_NO_CACHE'
   | 'E_UNKEYABLE_ARGUMENT'
   | 'E_DEFAULT_KEY_CLASH';
@@ -34,10 +35,10 @@ export const CacheErrors = {
       'E_INVALID_OPTION',
       `Invalid option "${field}": expected ${expected}, got ${describe(actual)}.`,
     ),
-  unknownOption: (field: string, known: readonly string[]): CacheError =>
+  unknownOption: (field: string, known: readonly string[], where?: string): CacheError =>
     new CacheError(
       'E_INVALID_OPTION',
-      `Unknown option "${field}": expected one of ${known.join(', ')}.`,
+      `Unknown option "${field}"${where === undefined ? '' : ` in ${where}`}: expected one of ${known.join(', ')}.`,
     ),
   invalidKey: (actual: unknown): CacheError =>
     new CacheError(
@@ -61,6 +62,13 @@ export const CacheErrors = {
     new CacheError(
       'E_ENTRY_TOO_LARGE',
       `The entry for key "${key}" encodes to ${bytes} bytes, over maxEntryBytes (${max}).`,
+      { key },
+    ),
+  reentrantLoad: (key: string): CacheError =>
+    new CacheError(
+      'E_REENTRANT_LOAD',
+      `The loader for key "${key}" asked the cache for "${key}" before returning: it would wait on its own result. ` +
+        'Call the underlying source directly inside a loader, not the cache for the same key.',
       { key },
     ),
   undefinedValue: (key: string): CacheError =>

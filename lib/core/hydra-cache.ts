@@ -1,30 +1,34 @@
+import type { BusMessage, BusTarget } from './bus/bus-message.types.js';
+import { CacheBus } from './bus/cache-bus.js';
+import type { CacheBusStats } from './bus/cache-bus.stats.js';
 import { CacheErrors } from './cache.errors.js';
 import { keyText, type CacheKey } from './cache-key.js';
 import {
-  precheckOptions,
+  optionsLookValid,
+  resolveEntryOptions,
   resolveOptions,
   type CacheOptionsInput,
   type LoadOptionsInput,
-  type ResolvedOptions,
 } from './cache-options.js';
 import { StatsCounters, type CacheStats } from './cache-stats.js';
+import { HydraCacheBuilder } from './hydra-cache.builder.js';
 import {
-  HydraCacheBuilder,
   resolveSettings,
+  type BusSetting,
   type HydraCacheSettings,
-} from './hydra-cache.builder.js';
-import { InFlightLoads, type Flight, type LoadOutcome } from './in-flight.js';
+  type ResolvedSettings,
+} from './hydra-cache.settings.js';
+import { LoadCoordinator, MISS, type Loader } from './load-coordinator.js';
 import { Entry, LruStore, type RemovalCause } from './lru-store.js';
-import { tagList } from './tag-set.js';
-import { TagIndex } from './tag-index.js';
 import { StoredValues } from './stored-values.js';
+import { TagIndex } from './tag-index.js';
+import { tagList } from './tag-set.js';
 import { TypedCache } from './typed-cache.js';
+
+export type { Loader } from './load-coordinator.js';
 
 /** A cache key: a string or a built {@link CacheKey}. */
 export type KeyInput = string | CacheKey;
-
-/** A loader: returns the value (or a promise of it) to cache on a miss. */
-export type Loader<T> = () => T | PromiseLike<T>;
 
 /** Sizes of the internal structures, for monitoring and leak checks. */
 export interface CacheDiagnostics {
@@ -34,34 +38,22 @@ export interface CacheDiagnostics {
   readonly indexedTags: number;
   /** Loads new callers can still join. */
   readonly inFlightLoads: number;
-  /** Tag invalidation times retained for running loads. */
+  /** Tags invalidated while loads with result tags ran, recorded for those loads (capped per load). */
   readonly tagGenerations: number;
 }
-
-const MISS = Symbol('miss');
 
 /**
  * An in-process async cache with TTLs, tag invalidation, single-flight loads and stale-load
  * safety. Values are stored encoded (CBOR by default), so every reader gets its own copy.
  */
 export class HydraCache {
-  readonly #settings: Required<HydraCacheSettings>;
+  readonly #settings: ResolvedSettings;
   readonly #stats = new StatsCounters();
   readonly #tags = new TagIndex<Entry>();
-  readonly #inFlight = new InFlightLoads();
   readonly #store: LruStore;
   readonly #values: StoredValues;
-  /**
-   * Hands one caller of a finished load its copy (one function for all loads: no per-call
-   * closure). When a result tag was invalidated during the load, only the caller that started it
-   * (served first) gets its result; the callers that joined load once more (see #runLoad).
-   */
-  readonly #serve = (outcome: LoadOutcome): unknown =>
-    outcome.again !== undefined && (outcome.served ?? 0) > 0
-      ? this.#loadAgain(outcome.key, outcome.again)
-      : this.#values.copyOf(outcome);
-  /** As #serve, for callers already loading again: they take the result whatever it is. */
-  readonly #serveOnce = (outcome: LoadOutcome): unknown => this.#values.copyOf(outcome);
+  readonly #loads: LoadCoordinator;
+  readonly #bus: CacheBus | undefined;
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
@@ -70,11 +62,21 @@ export class HydraCache {
     this.#store = new LruStore(this.#settings.maxCapacity, (entry, cause) =>
       this.#removed(entry, cause),
     );
+    this.#loads = new LoadCoordinator(
+      {
+        readForLoad: (key) => this.#readForLoad(key),
+        storeLoaded: (key, data, tags, ttl) => this.#write(key, data, tags, ttl),
+      },
+      this.#values,
+      this.#stats,
+      this.#settings.maxEntryBytes,
+    );
+    this.#bus = this.#joinBus(this.#settings.bus);
   }
 
   /** Starts a builder for a local cache. */
   static local(): HydraCacheBuilder {
-    return new HydraCacheBuilder();
+    return new HydraCacheBuilder((settings) => new HydraCache(settings));
   }
 
   /** The value for `key`, or undefined when missing or expired. Rejects with `E_DECODE` (and drops the entry) when it cannot be decoded. */
@@ -99,15 +101,17 @@ export class HydraCache {
   /** Stores `value` under `key`, replacing any entry and winning over a load of the same key still running. */
   async put<T>(key: KeyInput, value: T, options?: CacheOptionsInput): Promise<void> {
     const k = keyText(key);
-    const opts = resolveOptions(options);
+    const opts = resolveEntryOptions(options);
     if (value === undefined) throw CacheErrors.undefinedValue(k);
     const data = this.#values.encode(k, value);
     const bytes = this.#values.byteLength(data);
     if (bytes > this.#settings.maxEntryBytes) {
       throw CacheErrors.entryTooLarge(k, bytes, this.#settings.maxEntryBytes);
     }
-    this.#inFlight.supersede(k);
+    this.#loads.supersede(k);
     this.#write(k, data, opts.tags, opts.ttl);
+    // Other instances drop their copy of the key (they reload it on their next miss).
+    await this.#bus?.publish({ type: 'keys', keys: [k] });
   }
 
   /**
@@ -118,11 +122,11 @@ export class HydraCache {
     // Not an async function: a caller joining a load waits on one reaction to the shared promise
     // instead of a suspended async frame, which is most of the cost when thousands join one load.
     // Every failure below still reaches the caller as a rejection, never as a synchronous throw.
-    let flight: Flight;
     try {
       const k = keyText(key);
-      // Validated up front, but only built on a miss: a hit allocates nothing for its options.
-      const checked = precheckOptions(options);
+      // Options are checked on every call, but only built on a miss: a hit allocates nothing.
+      const lookValid = optionsLookValid(options);
+      if (!lookValid) resolveOptions(options);
       if (typeof loader !== 'function')
         throw CacheErrors.invalidOption('loader', 'a function', loader);
       const hit = this.#readForLoad(k);
@@ -130,13 +134,11 @@ export class HydraCache {
         this.#stats.hits++;
         return Promise.resolve(hit as T);
       }
-      const opts = checked ?? resolveOptions(options);
       this.#stats.misses++;
-      flight = this.#joinOrStart(k, opts, loader);
+      return this.#loads.load(k, resolveOptions(options), loader);
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    return flight.promise.then(this.#serve) as Promise<T>;
   }
 
   /** Same as {@link getOrLoad}: the short spelling for loaders that do not fail. */
@@ -160,12 +162,7 @@ export class HydraCache {
 
   /** Removes `key` and supersedes a running load of it; true when a live entry was removed. */
   async invalidateKey(key: KeyInput): Promise<boolean> {
-    const k = keyText(key);
-    this.#inFlight.supersede(k);
-    const entry = this.#store.delete(k);
-    if (entry === undefined || entry.expiresAt <= Date.now()) return false;
-    this.#stats.invalidations++;
-    return true;
+    return (await this.#invalidateEverywhere({ type: 'keys', keys: [keyText(key)] })) > 0;
   }
 
   /** Alias of {@link invalidateKey}. */
@@ -177,32 +174,17 @@ export class HydraCache {
   async invalidateTag(tag: string): Promise<number> {
     // One tag only: an array here would otherwise silently invalidate just its first member.
     if (typeof tag !== 'string') throw CacheErrors.invalidOption('tag', 'a string', tag);
-    this.#tags.markInvalidated(tag, this.#inFlight.size > 0);
-    this.#inFlight.supersedeTagged(tag);
-    const now = Date.now();
-    let removed = 0;
-    for (const entry of this.#tags.take(tag)) {
-      this.#store.remove(entry);
-      if (entry.expiresAt > now) removed++;
-    }
-    this.#stats.invalidations += removed;
-    return removed;
+    return this.#invalidateEverywhere({ type: 'tags', tags: [tag] });
   }
 
-  /** Invalidates each of `tags` in turn; returns the total number of live entries removed. */
+  /** Invalidates each of `tags`; returns the total number of live entries removed. */
   async invalidateTags(tags: Iterable<string>): Promise<number> {
-    let removed = 0;
-    for (const tag of tagList(tags)) removed += await this.invalidateTag(tag);
-    return removed;
+    return this.#invalidateEverywhere({ type: 'tags', tags: tagList(tags) });
   }
 
-  /** Removes every entry and supersedes every running load. Counts no invalidations. */
+  /** Removes every entry and supersedes every running load, here and on the bus. Counts no invalidations. */
   async flush(): Promise<void> {
-    this.#tags.markInvalidated(undefined, false);
-    this.#inFlight.supersedeAll();
-    this.#store.clear();
-    this.#tags.clear();
-    this.#tags.prune(undefined);
+    await this.#invalidateEverywhere({ type: 'flush' });
   }
 
   /** A snapshot of the counters. */
@@ -215,9 +197,14 @@ export class HydraCache {
     return {
       entries: this.#store.size,
       indexedTags: this.#tags.tagCount,
-      inFlightLoads: this.#inFlight.size,
-      tagGenerations: this.#tags.generationCount,
+      inFlightLoads: this.#loads.size,
+      tagGenerations: this.#loads.recordedTags,
     };
+  }
+
+  /** The bus's counters, or undefined for a cache without a bus. */
+  busStats(): CacheBusStats | undefined {
+    return this.#bus?.stats();
   }
 
   /** A typed view whose keys are prefixed `namespace:`; it shares everything else with this cache. */
@@ -225,83 +212,73 @@ export class HydraCache {
     return new TypedCache<T>(this, namespace);
   }
 
-  #startLoad<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
-    this.#stats.loads++;
-    const flight: Flight = {
-      key,
-      startEpoch: this.#tags.epoch,
-      tags: opts.tags,
-      stale: false,
-      promise: undefined as unknown as Promise<LoadOutcome>,
-    };
-    this.#inFlight.add(flight);
-    flight.promise = this.#runLoad(flight, opts, loader);
-    return flight;
+  /**
+   * Leaves the bus (closing its connections, so the process can exit) and empties this instance;
+   * other instances keep their entries. The module calls it on shutdown. Safe to call twice.
+   */
+  async close(): Promise<void> {
+    await this.#bus?.close();
+    this.#invalidate({ type: 'flush' });
   }
 
-  async #runLoad<T>(
-    flight: Flight,
-    opts: ResolvedOptions<T>,
-    loader: Loader<T>,
-  ): Promise<LoadOutcome> {
-    try {
-      const value = await loader();
-      if (value === undefined) return { key: flight.key, data: undefined };
-      const data = this.#values.encode(flight.key, value);
-      if (!this.#storeLoaded(flight, opts, value, data)) return { key: flight.key, data };
-      // A tag of the result was invalidated while it loaded, and callers kept joining the load
-      // meanwhile, since its result tags were unknown until now. Some may have joined after the
-      // invalidation and must not get a result that predates it; which ones is not recorded, so
-      // every joiner loads once more.
-      return { key: flight.key, data, again: () => this.#joinOrStart(flight.key, opts, loader) };
-    } finally {
-      this.#inFlight.finish(flight);
-      this.#tags.prune(this.#inFlight.oldestStart);
+  /**
+   * Applies `message` here, then hands it to the bus for the other instances: an invalidation
+   * publishes whether or not this instance held what it names. Settles once the bus took it; never
+   * fails because the bus is down (see CacheBus.publish).
+   */
+  async #invalidateEverywhere(message: BusMessage): Promise<number> {
+    const removed = this.#invalidate(message);
+    await this.#bus?.publish(message);
+    return removed;
+  }
+
+  /**
+   * The one path every invalidation takes, local or from another instance: removes what `message`
+   * names and supersedes the loads it overtakes. Returns how many live entries went.
+   */
+  #invalidate(message: BusMessage): number {
+    switch (message.type) {
+      case 'keys':
+        return this.#removeKeys(message.keys);
+      case 'tags':
+        return this.#removeTags(message.tags);
+      case 'flush':
+        this.#loads.supersedeAll();
+        this.#store.clear();
+        this.#tags.clear();
+        return 0;
     }
   }
 
-  /** Stores a load's result unless it is stale; returns true when a result tag made it stale. */
-  #storeLoaded<T>(flight: Flight, opts: ResolvedOptions<T>, value: T, data: unknown): boolean {
-    const extra =
-      opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
-    const resultTagStale =
-      extra !== undefined && this.#tags.invalidatedSince(extra, flight.startEpoch);
-    if (opts.unless?.(value) === true) return resultTagStale;
-    if (this.#values.byteLength(data) > this.#settings.maxEntryBytes) return resultTagStale;
-    if (flight.stale || resultTagStale) {
-      this.#stats.staleLoadDiscards++;
-      return resultTagStale;
+  #removeKeys(keys: readonly string[]): number {
+    const now = Date.now();
+    let removed = 0;
+    for (const key of keys) {
+      this.#loads.supersede(key);
+      const entry = this.#store.delete(key);
+      if (entry !== undefined && entry.expiresAt > now) removed++;
     }
-    this.#write(
-      flight.key,
-      data,
-      extra === undefined ? opts.tags : [...opts.tags, ...extra],
-      opts.ttl,
-    );
-    return false;
+    this.#stats.invalidations += removed;
+    return removed;
   }
 
-  /** The running load of `key` for a caller to join, or a new one it starts. */
-  #joinOrStart<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
-    const running = this.#inFlight.get(key);
-    if (running === undefined) return this.#startLoad(key, opts, loader);
-    this.#stats.singleFlightJoins++;
-    return running;
-  }
-
-  /** A joiner's second try after its load went stale: a hit, or the load `again` joins or starts. */
-  #loadAgain(key: string, again: () => Flight): Promise<unknown> {
-    try {
-      const hit = this.#readForLoad(key);
-      if (hit !== MISS) return Promise.resolve(hit);
-      return again().promise.then(this.#serveOnce);
-    } catch (error) {
-      return Promise.reject(error as Error);
+  #removeTags(tags: readonly string[]): number {
+    const now = Date.now();
+    let removed = 0;
+    for (const tag of tags) {
+      this.#loads.tagInvalidated(tag);
+      for (const entry of this.#tags.take(tag)) {
+        this.#store.remove(entry);
+        if (entry.expiresAt > now) removed++;
+      }
     }
+    this.#stats.invalidations += removed;
+    return removed;
   }
 
   #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
-    const ms = ttl ?? this.#settings.defaultTtl;
+    // While the bus is disconnected, no entry may outlive the bound on serving unheard-of data.
+    const ms = Math.min(ttl ?? this.#settings.defaultTtl, this.#bus?.ttlCap ?? Infinity);
     const expiresAt = ms === Infinity ? Infinity : Date.now() + ms;
     const entry = new Entry(key, data, expiresAt, tags);
     this.#store.set(entry);
@@ -318,6 +295,24 @@ export class HydraCache {
       this.#store.delete(key);
       return MISS;
     }
+  }
+
+  #joinBus(setting: BusSetting | undefined): CacheBus | undefined {
+    if (setting === undefined) return undefined;
+    const { transport, ...options } = 'transport' in setting ? setting : { transport: setting };
+    const store = this.#store;
+    const loads = this.#loads;
+    const target: BusTarget = {
+      // A message from another instance takes the local path only: it is never published again.
+      applyLocally: (message) => void this.#invalidate(message),
+      get size() {
+        return store.size;
+      },
+      get loading() {
+        return loads.size;
+      },
+    };
+    return new CacheBus(transport, target, options);
   }
 
   #removed(entry: Entry, cause: RemovalCause): void {

@@ -12,75 +12,114 @@ export interface LoadOutcome {
   template?: unknown;
   /** How to copy the template; false when it is not plain data (callers then decode their own). */
   plan?: CopyPlan | false;
-  /** Set when a result tag was invalidated during the load: joins or starts a load like it. */
-  readonly again?: () => Flight;
+  /**
+   * Set when a result tag was invalidated during the load: joins or starts a fresh load of the
+   * key, for the callers that joined this one (see LoadCoordinator).
+   */
+  readonly retry?: () => Flight;
 }
+
+/** Marks a load for which every tag counts as invalidated (too many to record). */
+export const EVERY_TAG = 'every tag';
+
+/** A load records at most this many invalidated tags; beyond it, every tag counts as invalidated. */
+export const MAX_RECORDED_TAGS = 256;
 
 /** One running loader execution shared by every caller that asked for the same key meanwhile. */
 export interface Flight {
   readonly key: string;
-  /** Tag-index epoch when the load started; invalidations after it make result tags stale. */
-  readonly startEpoch: number;
   /** Tags declared up front; invalidating one of them supersedes the load at once. */
   readonly tags: readonly string[];
   /** Set when an invalidation, flush or put overtook the load: its result must not be stored. */
   stale: boolean;
-  /** Settles with the load's outcome; rejects with the loader's own error. */
-  promise: Promise<LoadOutcome>;
+  /**
+   * For a load whose result brings tags of its own (known only when it finishes): the tags
+   * invalidated since it started, or EVERY_TAG. Undefined for other loads, which need no record.
+   */
+  invalidatedTags: Set<string> | typeof EVERY_TAG | undefined;
+  /** Settles with the load's outcome; undefined while the loader is still being called. */
+  promise: Promise<LoadOutcome> | undefined;
 }
 
 /**
- * Local single-flight: at most one running load per key. A superseded load leaves the map at once,
- * so callers arriving after an invalidation start a fresh load instead of joining the stale one;
- * the map therefore only ever holds loads whose result may still be stored.
+ * Local single-flight: at most one joinable load per key. A superseded load leaves the map at once,
+ * so callers arriving after an invalidation start a fresh load instead of joining the stale one.
+ *
+ * Loads with result tags are also watched until they finish, superseded or not: each records the
+ * tags invalidated while it runs, so that when it finishes the cache can tell whether its result
+ * tags went stale. The record is per load and capped (MAX_RECORDED_TAGS), so a load that never
+ * settles cannot make it grow without bound; past the cap the load counts every tag as invalidated,
+ * which only costs it the storing of its result.
  */
 export class InFlightLoads {
-  readonly #flights = new Map<string, Flight>();
+  readonly #joinable = new Map<string, Flight>();
+  readonly #watched = new Set<Flight>();
 
   /** Number of loads callers can still join. */
   get size(): number {
-    return this.#flights.size;
+    return this.#joinable.size;
   }
 
-  /** Start epoch of the oldest joinable load (map order is start order), if any. */
-  get oldestStart(): number | undefined {
-    for (const flight of this.#flights.values()) return flight.startEpoch;
-    return undefined;
+  /** Invalidated tags recorded for running loads (EVERY_TAG counts as one). */
+  get recordedTags(): number {
+    let count = 0;
+    for (const flight of this.#watched) {
+      const tags = flight.invalidatedTags;
+      count += tags === EVERY_TAG ? 1 : (tags?.size ?? 0);
+    }
+    return count;
   }
 
   /** The joinable load for `key`, if one is running. */
   get(key: string): Flight | undefined {
-    return this.#flights.get(key);
+    return this.#joinable.get(key);
   }
 
   /** Registers a load that is about to start. */
   add(flight: Flight): void {
-    this.#flights.set(flight.key, flight);
+    this.#joinable.set(flight.key, flight);
+    if (flight.invalidatedTags !== undefined) this.#watched.add(flight);
   }
 
-  /** Removes a finished load, unless a newer one already took its key. */
+  /** Forgets a finished load (its key may already belong to a newer one). */
   finish(flight: Flight): void {
-    if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key);
+    if (this.#joinable.get(flight.key) === flight) this.#joinable.delete(flight.key);
+    this.#watched.delete(flight);
   }
 
   /** Marks the load for `key` stale and stops new callers from joining it. */
   supersede(key: string): void {
-    const flight = this.#flights.get(key);
+    const flight = this.#joinable.get(key);
     if (flight === undefined) return;
     flight.stale = true;
-    this.#flights.delete(key);
+    this.#joinable.delete(key);
   }
 
-  /** Supersedes every load that declared `tag`. */
-  supersedeTagged(tag: string): void {
-    for (const flight of this.#flights.values()) {
+  /** Supersedes every load that declared `tag`, and records `tag` for loads with result tags. */
+  tagInvalidated(tag: string): void {
+    for (const flight of this.#joinable.values()) {
       if (flight.tags.includes(tag)) this.supersede(flight.key);
+    }
+    for (const flight of this.#watched) {
+      const tags = flight.invalidatedTags;
+      if (tags === EVERY_TAG || tags === undefined) continue;
+      if (tags.size < MAX_RECORDED_TAGS) tags.add(tag);
+      else flight.invalidatedTags = EVERY_TAG;
     }
   }
 
-  /** Supersedes every load. */
+  /** Supersedes every load (a flush invalidates no tag: records of earlier ones stay). */
   supersedeAll(): void {
-    for (const flight of this.#flights.values()) flight.stale = true;
-    this.#flights.clear();
+    for (const flight of this.#joinable.values()) flight.stale = true;
+    this.#joinable.clear();
   }
+}
+
+/** True when any of `tags` was invalidated while `flight` ran. */
+export function invalidatedDuring(flight: Flight, tags: readonly string[]): boolean {
+  const recorded = flight.invalidatedTags;
+  if (recorded === EVERY_TAG) return tags.length > 0;
+  if (recorded === undefined) return false;
+  for (const tag of tags) if (recorded.has(tag)) return true;
+  return false;
 }

@@ -26,33 +26,20 @@ class TagGroup<E> {
 }
 
 /**
- * Tag bookkeeping: which stored entries carry a tag, and when a tag was last invalidated.
+ * Tag bookkeeping: which stored entries carry a tag.
  *
  * Entries are indexed only while they are stored (the store reports every removal), so the index
  * never outgrows the cache. It holds the entries themselves rather than their keys: invalidating
- * a tag then removes each entry without first looking it up again by key. Invalidation times are
- * epochs of a counter that ticks on every invalidation; they only matter to loads still running,
- * so they are recorded only while a load runs and pruned once no running load started before them.
+ * a tag then removes each entry without first looking it up again by key. (What running loads need
+ * to know about invalidations is recorded with the loads, in in-flight.ts.)
  */
 export class TagIndex<E extends Tagged> {
   /** Each tag's entries: the entry itself while the tag has one (most entity tags), else a group. */
   readonly #byTag = new Map<string, E | TagGroup<E>>();
-  readonly #invalidatedAt = new Map<string, number>();
-  #epoch = 0;
-
-  /** The current epoch; a load remembers it when it starts. */
-  get epoch(): number {
-    return this.#epoch;
-  }
 
   /** Number of distinct tags that index at least one stored entry. */
   get tagCount(): number {
     return this.#byTag.size;
-  }
-
-  /** Number of tag invalidation times retained for running loads. */
-  get generationCount(): number {
-    return this.#invalidatedAt.size;
   }
 
   /** Indexes `item` under each of its tags, giving it the index's shared string for each. */
@@ -114,39 +101,7 @@ export class TagIndex<E extends Tagged> {
     else if (entries.size === 0) this.#byTag.delete(tag);
   }
 
-  /** Advances the epoch; records `tag`'s invalidation time when some load may still need it. */
-  markInvalidated(tag: string | undefined, loadsRunning: boolean): number {
-    this.#epoch++;
-    if (tag !== undefined && loadsRunning) {
-      // Re-insert so the map stays ordered by epoch, which makes pruning a walk from the front.
-      this.#invalidatedAt.delete(tag);
-      this.#invalidatedAt.set(tag, this.#epoch);
-    }
-    return this.#epoch;
-  }
-
-  /** True when any of `tags` was invalidated after `epoch`. */
-  invalidatedSince(tags: readonly string[], epoch: number): boolean {
-    for (const tag of tags) {
-      const at = this.#invalidatedAt.get(tag);
-      if (at !== undefined && at > epoch) return true;
-    }
-    return false;
-  }
-
-  /** Forgets invalidation times no running load can need: those at or before `oldestStart`. */
-  prune(oldestStart: number | undefined): void {
-    if (oldestStart === undefined) {
-      this.#invalidatedAt.clear();
-      return;
-    }
-    for (const [tag, at] of this.#invalidatedAt) {
-      if (at > oldestStart) break;
-      this.#invalidatedAt.delete(tag);
-    }
-  }
-
-  /** Drops every indexed entry (invalidation times stay, for loads still running). */
+  /** Drops every indexed entry. */
   clear(): void {
     this.#byTag.clear();
   }

@@ -57,7 +57,11 @@ export class TagSet implements Iterable<string> {
 export function tagList(tags: unknown, field = 'tags'): string[] {
   if (typeof tags === 'string') return [tags];
   if (tags instanceof TagSet) return tags.toArray();
-  if (tags === null || typeof tags !== 'object' || !(Symbol.iterator in tags)) {
+  if (
+    tags === null ||
+    typeof tags !== 'object' ||
+    typeof (tags as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  ) {
     throw CacheErrors.invalidOption(field, 'a string, an iterable of strings or a TagSet', tags);
   }
   if (Array.isArray(tags)) {

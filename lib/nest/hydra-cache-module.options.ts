@@ -1,4 +1,4 @@
-import type { HydraCacheSettings } from '../core/hydra-cache.builder.js';
+import type { HydraCacheSettings } from '../core/hydra-cache.settings.js';
 
 /**
  * Options of `HydraCacheModule.forRoot()` / `forRootAsync()`: the cache settings (`defaultTtl` ms,

@@ -35,8 +35,8 @@ export class HydraCacheModule
     return super.forRoot(options);
   }
 
-  /** Releases every entry and running load when the application shuts down. */
+  /** Leaves the bus and releases every entry when the application shuts down (other instances keep theirs). */
   async onApplicationShutdown(): Promise<void> {
-    await this.cache.flush();
+    await this.cache.close();
   }
 }

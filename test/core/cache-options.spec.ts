@@ -134,3 +134,14 @@ describe('CacheOptions', () => {
     });
   });
 });
+
+describe('new CacheOptions(ttl, tags)', () => {
+  it('takes one string as one tag', () => {
+    expect(new CacheOptions(1_000, 'users').tagList).toEqual(['users']);
+  });
+
+  it('refuses tags that are not strings, so no entry becomes unreachable by tag', () => {
+    const attempt = () => new CacheOptions(undefined, [5, null] as unknown as string[]);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'E_INVALID_OPTION' }));
+  });
+});

@@ -25,7 +25,7 @@ describe('redisBus options', () => {
   });
 
   it.each([
-    [{ chanel: 'x' }, 'Unknown option "redisBus options.chanel"'],
+    [{ chanel: 'x' }, 'Unknown option "chanel" in redisBus options'],
     [{ url: 'http://localhost' }, 'Invalid option "redisBus url"'],
     [{ channel: 'with space' }, 'Invalid option "redisBus channel"'],
     [{ channel: '' }, 'Invalid option "redisBus channel"'],

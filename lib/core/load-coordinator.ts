@@ -1,0 +1,144 @@
+import { CacheErrors } from './cache.errors.js';
+import type { ResolvedOptions } from './cache-options.js';
+import type { StatsCounters } from './cache-stats.js';
+import { InFlightLoads, invalidatedDuring, type Flight, type LoadOutcome } from './in-flight.js';
+import type { StoredValues } from './stored-values.js';
+import { tagList } from './tag-set.js';
+
+/** A loader: returns the value (or a promise of it) to cache on a miss. */
+export type Loader<T> = () => T | PromiseLike<T>;
+
+/** Returned by {@link LoadHost.readForLoad} when there is no usable entry. */
+export const MISS: unique symbol = Symbol('miss');
+
+/** What the coordinator needs from the cache it loads for. */
+export interface LoadHost {
+  /** The decoded value stored for `key`, or MISS; an undecodable entry is dropped. */
+  readForLoad(key: string): unknown;
+  /** Stores a finished load's result, which the coordinator has found fresh. */
+  storeLoaded(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void;
+}
+
+/**
+ * Runs the loads that fill misses: one at a time per key (single-flight), each caller served its
+ * own copy, and no result stored when an invalidation overtook the load (stale-load safety). The
+ * one place where a load starts, is joined, stores its result or is retried.
+ */
+export class LoadCoordinator {
+  readonly #inFlight = new InFlightLoads();
+  /**
+   * Hands one caller of a finished load its copy (one function for all loads: no per-call
+   * closure). When a result tag was invalidated during the load, only the caller that started it
+   * (served first) gets its result; the callers that joined load once more (see #run).
+   */
+  readonly #serve = (outcome: LoadOutcome): unknown =>
+    outcome.retry !== undefined && (outcome.served ?? 0) > 0
+      ? this.#retry(outcome.key, outcome.retry)
+      : this.values.copyOf(outcome);
+  /** As #serve, for callers already on their retry: they take the result whatever it is. */
+  readonly #serveRetried = (outcome: LoadOutcome): unknown => this.values.copyOf(outcome);
+
+  constructor(
+    private readonly host: LoadHost,
+    private readonly values: StoredValues,
+    private readonly stats: StatsCounters,
+    private readonly maxEntryBytes: number,
+  ) {}
+
+  /** Loads callers can still join. */
+  get size(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Invalidated tags recorded for running loads with result tags. */
+  get recordedTags(): number {
+    return this.#inFlight.recordedTags;
+  }
+
+  /** The miss path: joins the running load of `key` or starts one; settles with the caller's copy. */
+  load<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<T> {
+    return this.#joinOrStart(key, opts, loader).promise!.then(this.#serve) as Promise<T>;
+  }
+
+  /** A put or key invalidation overtook any load of `key`. */
+  supersede(key: string): void {
+    this.#inFlight.supersede(key);
+  }
+
+  /** `tag` was invalidated: loads that declared it are superseded, the others take note. */
+  tagInvalidated(tag: string): void {
+    this.#inFlight.tagInvalidated(tag);
+  }
+
+  /** A flush overtook every load. */
+  supersedeAll(): void {
+    this.#inFlight.supersedeAll();
+  }
+
+  /** The running load of `key` for a caller to join, or a new one it starts. */
+  #joinOrStart<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
+    const running = this.#inFlight.get(key);
+    if (running === undefined) return this.#start(key, opts, loader);
+    // Still being called: its own loader asked for its key and would wait on itself.
+    if (running.promise === undefined) throw CacheErrors.reentrantLoad(key);
+    this.stats.singleFlightJoins++;
+    return running;
+  }
+
+  #start<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
+    this.stats.loads++;
+    const flight: Flight = {
+      key,
+      tags: opts.tags,
+      stale: false,
+      invalidatedTags: opts.resultTags === undefined ? undefined : new Set(),
+      promise: undefined,
+    };
+    this.#inFlight.add(flight);
+    flight.promise = this.#run(flight, opts, loader);
+    return flight;
+  }
+
+  async #run<T>(flight: Flight, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<LoadOutcome> {
+    try {
+      const value = await loader();
+      if (value === undefined) return { key: flight.key, data: undefined };
+      const data = this.values.encode(flight.key, value);
+      if (!this.#store(flight, opts, value, data)) return { key: flight.key, data };
+      // A tag of the result was invalidated while it loaded, and callers kept joining the load
+      // meanwhile, since its result tags were unknown until now. Some may have joined after the
+      // invalidation and must not get a result that predates it; which ones is not recorded, so
+      // every joiner loads once more.
+      return { key: flight.key, data, retry: () => this.#joinOrStart(flight.key, opts, loader) };
+    } finally {
+      this.#inFlight.finish(flight);
+    }
+  }
+
+  /** Stores a load's result unless it is stale; returns true when a result tag made it stale. */
+  #store<T>(flight: Flight, opts: ResolvedOptions<T>, value: T, data: unknown): boolean {
+    const extra =
+      opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
+    const resultTagStale = extra !== undefined && invalidatedDuring(flight, extra);
+    if (opts.unless?.(value) === true) return resultTagStale;
+    if (this.values.byteLength(data) > this.maxEntryBytes) return resultTagStale;
+    if (flight.stale || resultTagStale) {
+      this.stats.staleLoadDiscards++;
+      return resultTagStale;
+    }
+    const tags = extra === undefined ? opts.tags : [...opts.tags, ...extra];
+    this.host.storeLoaded(flight.key, data, tags, opts.ttl);
+    return false;
+  }
+
+  /** A joiner's second try after its load went stale: a hit, or the load `retry` joins or starts. */
+  #retry(key: string, retry: () => Flight): Promise<unknown> {
+    try {
+      const hit = this.host.readForLoad(key);
+      if (hit !== MISS) return Promise.resolve(hit);
+      return retry().promise!.then(this.#serveRetried);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+}
