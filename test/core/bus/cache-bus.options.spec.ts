@@ -51,7 +51,7 @@ describe('CacheBus options', () => {
   it('rejects an unknown option, naming it and the known ones', () => {
     const error = errorOf(() => buildWith({ publishTimout: 100 }));
     expect(error.code).toBe('E_INVALID_OPTION');
-    expect(error.message).toContain('"busOptions.publishTimout"');
+    expect(error.message).toContain('"publishTimout" in busOptions');
     expect(error.message).toContain('publishTimeout');
   });
 
