@@ -1,6 +1,7 @@
 import { CacheErrors } from '../core/cache.errors.js';
 import { checkFunction, checkTtl, type LoadOptionsInit } from '../core/cache-options.js';
 import type { HydraCache } from '../core/hydra-cache.js';
+import { checkOptionFields } from '../core/option-fields.js';
 import { tagList } from '../core/tag-set.js';
 import {
   fromArgs,
@@ -56,6 +57,9 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
   );
 }
 
+/** Every field {@link CachedOptions} has; any other (`tag`, `ttls`, `keys`) is refused. */
+const CACHED_FIELDS = ['key', 'ttl', 'tags', 'resultTags', 'namespace', 'unless'] as const;
+
 interface CachedPlan<A extends unknown[], R> {
   key(cache: HydraCache, instance: unknown, site: MethodSite, args: A): string;
   loadOptions(args: A): LoadOptionsInit<R>;
@@ -63,10 +67,11 @@ interface CachedPlan<A extends unknown[], R> {
 
 /** Validates the options once, at decoration time, and precomputes what does not vary per call. */
 function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): CachedPlan<A, R> {
-  if (options === null || typeof options !== 'object') {
-    throw CacheErrors.invalidOption('@Cached options', 'an object', options);
-  }
-  const { key, ttl, tags, resultTags, namespace, unless } = options;
+  const { key, ttl, tags, resultTags, namespace, unless } = checkOptionFields<CachedOptions<A, R>>(
+    options,
+    '@Cached',
+    CACHED_FIELDS,
+  );
   if (ttl !== undefined) checkTtl(ttl, 'ttl');
   if (namespace !== undefined && typeof namespace !== 'string') {
     throw CacheErrors.invalidOption('namespace', 'a string', namespace);

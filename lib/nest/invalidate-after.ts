@@ -34,6 +34,12 @@ export function invalidateAfter<A extends unknown[], R, V>(
       undefined,
     );
   }
+  // Fixed values are checked now, so a bad tag (or an options object of the wrong shape, which
+  // lands here as a value) fails when the class is defined rather than on the first call.
+  const fixed =
+    plan.before === undefined || typeof plan.before === 'function'
+      ? undefined
+      : invalidator.normalize(plan.before as V);
   return methodDecorator<A, R>(
     (original, site) =>
       async function invalidating(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
@@ -41,10 +47,24 @@ export function invalidateAfter<A extends unknown[], R, V>(
         const optionArgs = args as unknown as A;
         const cache = cacheOf(this, site, invalidator.decorator);
         const items =
-          plan.before === undefined ? [] : invalidator.normalize(fromArgs(plan.before, optionArgs));
+          fixed !== undefined
+            ? [...fixed]
+            : plan.before === undefined
+              ? []
+              : invalidator.normalize(fromArgs(plan.before, optionArgs));
         const result = await original.apply(this, args);
-        if (plan.after !== undefined)
-          items.push(...invalidator.normalize(plan.after(result, ...optionArgs)));
+        if (plan.after !== undefined) {
+          let fromResult: string[];
+          try {
+            fromResult = invalidator.normalize(plan.after(result, ...optionArgs));
+          } catch (error) {
+            // The write has happened: what the arguments named is still stale, so invalidate it
+            // before reporting the bad result-derived value.
+            await invalidator.invalidate(cache, items);
+            throw error;
+          }
+          items.push(...fromResult);
+        }
         await invalidator.invalidate(cache, items);
         return result;
       },

@@ -1,4 +1,5 @@
 import type { HydraCache } from '../core/hydra-cache.js';
+import { checkOptionFields } from '../core/option-fields.js';
 import { keyValueList, type FromArgs, type KeyValue } from './decorator-values.js';
 import { invalidateAfter, isOptionsForm } from './invalidate-after.js';
 
@@ -13,6 +14,9 @@ export interface InvalidateKeysOptions<A extends unknown[] = any[], R = any> {
   resultKeys?: (result: R, ...args: A) => KeysValue;
 }
 
+/** Every field {@link InvalidateKeysOptions} has; any other (`key`) is refused. */
+const INVALIDATE_KEYS_FIELDS = ['keys', 'resultKeys'] as const;
+
 /**
  * Invalidates full cache keys (namespace included) after the decorated async method succeeds;
  * when it throws, nothing is invalidated. Accepts keys, a function of the arguments, or
@@ -21,7 +25,13 @@ export interface InvalidateKeysOptions<A extends unknown[] = any[], R = any> {
 export function InvalidateKeys<A extends unknown[] = any[], R = any>(
   spec: FromArgs<A, KeysValue> | InvalidateKeysOptions<A, R>,
 ) {
-  const options: InvalidateKeysOptions<A, R> = isOptionsForm(spec) ? spec : { keys: spec };
+  const options: InvalidateKeysOptions<A, R> = isOptionsForm(spec)
+    ? checkOptionFields<InvalidateKeysOptions<A, R>>(
+        spec,
+        '@InvalidateKeys',
+        INVALIDATE_KEYS_FIELDS,
+      )
+    : { keys: spec as FromArgs<A, KeysValue> };
   return invalidateAfter<A, R, KeysValue>(
     { before: options.keys, after: options.resultKeys },
     {

@@ -1,3 +1,4 @@
+import { checkOptionFields } from '../core/option-fields.js';
 import { tagList } from '../core/tag-set.js';
 import type { FromArgs, TagsValue } from './decorator-values.js';
 import { invalidateAfter, isOptionsForm } from './invalidate-after.js';
@@ -10,6 +11,9 @@ export interface InvalidateTagsOptions<A extends unknown[] = any[], R = any> {
   resultTags?: (result: R, ...args: A) => TagsValue;
 }
 
+/** Every field {@link InvalidateTagsOptions} has; any other (`resultTag`) is refused. */
+const INVALIDATE_TAGS_FIELDS = ['tags', 'resultTags'] as const;
+
 /**
  * Invalidates tags after the decorated async method succeeds; when it throws, nothing is
  * invalidated and the error propagates unchanged. Accepts tags, a function of the arguments,
@@ -18,7 +22,13 @@ export interface InvalidateTagsOptions<A extends unknown[] = any[], R = any> {
 export function InvalidateTags<A extends unknown[] = any[], R = any>(
   spec: FromArgs<A, TagsValue> | InvalidateTagsOptions<A, R>,
 ) {
-  const options: InvalidateTagsOptions<A, R> = isOptionsForm(spec) ? spec : { tags: spec };
+  const options: InvalidateTagsOptions<A, R> = isOptionsForm(spec)
+    ? checkOptionFields<InvalidateTagsOptions<A, R>>(
+        spec,
+        '@InvalidateTags',
+        INVALIDATE_TAGS_FIELDS,
+      )
+    : { tags: spec as FromArgs<A, TagsValue> };
   return invalidateAfter<A, R, TagsValue>(
     { before: options.tags, after: options.resultTags },
     {

@@ -32,7 +32,7 @@ describe('decorator options are validated when the class is defined', () => {
     ['resultTags not a function', () => Cached({ resultTags: ['x'] as any }), 'resultTags'],
     ['fixed tags with a non-string', () => Cached({ tags: ['ok', 7] as any }), 'tags'],
     ['tags of a wrong type', () => Cached({ tags: 7 as any }), 'tags'],
-    ['options not an object', () => Cached('key' as any), '@Cached options'],
+    ['options not an object', () => Cached('key' as any), '@Cached'],
     ['@InvalidateTags with nothing', () => InvalidateTags({}), '@InvalidateTags'],
     ['@InvalidateKeys with nothing', () => InvalidateKeys({}), '@InvalidateKeys'],
   ])('%s -> E_INVALID_OPTION naming the field', (_label, make, field) => {
@@ -40,6 +40,47 @@ describe('decorator options are validated when the class is defined', () => {
     expect(error).toBeInstanceOf(CacheError);
     expect(error.code).toBe('E_INVALID_OPTION');
     expect(error.message).toContain(`"${field}"`);
+  });
+
+  it.each([
+    ['@Cached({ tag })', () => Cached({ tag: 'users' } as any), '@Cached.tag'],
+    ['@Cached({ ttls })', () => Cached({ ttls: 5 } as any), '@Cached.ttls'],
+    ['@Cached({ keys })', () => Cached({ keys: 'k' } as any), '@Cached.keys'],
+    [
+      '@InvalidateTags({ tags, resultTag })',
+      () => InvalidateTags({ tags: 'a', resultTag: () => 'b' } as any),
+      '@InvalidateTags.resultTag',
+    ],
+    [
+      '@InvalidateKeys({ keys, resultKey })',
+      () => InvalidateKeys({ keys: 'a', resultKey: () => 'b' } as any),
+      '@InvalidateKeys.resultKey',
+    ],
+  ])('%s: an unknown field held in a variable -> E_INVALID_OPTION naming it', (_l, make, field) => {
+    const error = decorationError(make);
+    expect(error).toBeInstanceOf(CacheError);
+    expect(error.code).toBe('E_INVALID_OPTION');
+    expect(error.message).toContain(`"${field}"`);
+  });
+
+  it.each([
+    ['a Date', () => Cached(new Date() as any), '@Cached'],
+    ['a Map', () => Cached(new Map([['ttl', 5]]) as any), '@Cached'],
+    ['an array', () => Cached([{ ttl: 5 }] as any), '@Cached'],
+    ['a class instance', () => Cached(new (class Opts {})() as any), '@Cached'],
+    ['a Date for @InvalidateTags', () => InvalidateTags(new Date() as any), 'tags'],
+    ['a Date for @InvalidateKeys', () => InvalidateKeys(new Date() as any), 'Invalid cache key'],
+  ])('options given as %s -> refused at decoration', (_l, make, text) => {
+    const error = decorationError(make);
+    expect(error).toBeInstanceOf(CacheError);
+    expect(['E_INVALID_OPTION', 'E_INVALID_KEY']).toContain(error.code);
+    expect(error.message).toContain(text);
+  });
+
+  it('fixed @InvalidateTags tags are checked when the class is defined', () => {
+    const error = decorationError(() => InvalidateTags(['ok', 7] as any));
+    expect(error.code).toBe('E_INVALID_OPTION');
+    expect(error.message).toContain('"tags"');
   });
 
   it('accepts valid options', () => {
