@@ -33,5 +33,5 @@ export type { InvalidateTagsOptions } from './nest/invalidate-tags.decorator.js'
 export { InvalidateKeys } from './nest/invalidate-keys.decorator.js';
 export type { InvalidateKeysOptions, KeysValue } from './nest/invalidate-keys.decorator.js';
 export type { TagsValue, KeyValue, FromArgs } from './nest/decorator-values.js';
-export { attachHydraCache } from './nest/method-wrapper.js';
-export type { AsyncMethod } from './nest/method-wrapper.js';
+export { attachHydraCache } from './nest/cache-injection.js';
+export type { AsyncMethod } from './nest/method-decorator.js';

@@ -11,7 +11,9 @@ import {
   type TagsValue,
 } from './decorator-values.js';
 import { claimClassName, defaultKey } from './default-key.js';
-import { cacheOf, methodDecorator, siteOf, type MethodSite } from './method-wrapper.js';
+import { cacheOf } from './cache-injection.js';
+import { methodDecorator } from './method-decorator.js';
+import { siteOf, type MethodSite } from './method-site.js';
 
 /** Options of {@link Cached}. `A` is the method's parameter list, `R` its resolved result. */
 export interface CachedOptions<A extends unknown[] = any[], R = any> {

@@ -1,6 +1,6 @@
 import { escapeSegment } from '../core/cache-key.js';
 import { NestCacheErrors } from './nest.errors.js';
-import type { ClassRef, MethodSite } from './method-wrapper.js';
+import type { ClassRef, MethodSite } from './method-site.js';
 
 /**
  * The key `@Cached` uses when none is given: `Class:method:(args)`, where args are written in a

@@ -2,7 +2,8 @@ import type { HydraCache } from '../core/hydra-cache.js';
 import { CacheErrors } from '../core/cache.errors.js';
 import { checkFunction } from '../core/cache-options.js';
 import { fromArgs, type FromArgs } from './decorator-values.js';
-import { cacheOf, methodDecorator } from './method-wrapper.js';
+import { cacheOf } from './cache-injection.js';
+import { methodDecorator } from './method-decorator.js';
 
 /** What to invalidate: from the arguments (checked before the method runs) and from the result. */
 export interface InvalidationPlan<A extends unknown[], R, V> {

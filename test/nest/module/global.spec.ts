@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
-import { Cached, HydraCache, HydraCacheModule } from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+import { Cached, HydraCache, HydraCacheModule } from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 /** A provider of a feature module: decorated, and also injecting the cache by class. */
 @Injectable()

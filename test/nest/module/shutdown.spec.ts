@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
-import { Cached, HydraCache, HydraCacheModule } from '../../lib/index.js';
-import { deferred, type Deferred } from '../support/deferred.js';
-import { compileModule } from '../support/nest-app.js';
+import { Cached, HydraCache, HydraCacheModule } from '../../../lib/index.js';
+import { deferred, type Deferred } from '../../support/deferred.js';
+import { compileModule } from '../../support/nest-app.js';
 
 @Injectable()
 class Slow {

@@ -7,8 +7,8 @@ import {
   HydraCacheModule,
   InvalidateKeys,
   InvalidateTags,
-} from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+} from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 @Injectable()
 class Ledger {

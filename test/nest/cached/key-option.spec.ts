@@ -8,8 +8,8 @@ import {
   CacheKeyBuilder,
   HydraCache,
   HydraCacheModule,
-} from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+} from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 const keyFailure = new Error('key function failed');
 

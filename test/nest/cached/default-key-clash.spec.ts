@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Cached, CacheError, HydraCache, attachHydraCache } from '../../lib/index.js';
+import { Cached, CacheError, HydraCache, attachHydraCache } from '../../../lib/index.js';
 
 /**
  * A class named `Repo` that answers with `label`. Each call makes a new class, so two calls give

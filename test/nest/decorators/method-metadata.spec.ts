@@ -9,7 +9,7 @@ import {
   UseGuards,
   type CanActivate,
 } from '@nestjs/common';
-import { Cached, InvalidateKeys, InvalidateTags } from '../../lib/index.js';
+import { Cached, InvalidateKeys, InvalidateTags } from '../../../lib/index.js';
 
 // Nest's own metadata keys (stable constants of @nestjs/common).
 const PATH = 'path';

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
-import { Cached, HydraCache, HydraCacheModule, InvalidateTags } from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+import { Cached, HydraCache, HydraCacheModule, InvalidateTags } from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 @Injectable()
 class Repository {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
-import { Cached, HydraCache, HydraCacheModule } from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+import { Cached, HydraCache, HydraCacheModule } from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 class DomainError extends Error {
   constructor(readonly detail: { id: number }) {

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
-import { Cached, HydraCache, HydraCacheModule, TagSet } from '../../lib/index.js';
-import { deferred, type Deferred } from '../support/deferred.js';
-import { compileModule } from '../support/nest-app.js';
+import { Cached, HydraCache, HydraCacheModule, TagSet } from '../../../lib/index.js';
+import { deferred, type Deferred } from '../../support/deferred.js';
+import { compileModule } from '../../support/nest-app.js';
 
 @Injectable()
 class Articles {

@@ -6,7 +6,7 @@ import {
   HydraCache,
   InvalidateKeys,
   InvalidateTags,
-} from '../../lib/index.js';
+} from '../../../lib/index.js';
 
 /** A service built with `new`, outside Nest: nothing injects a cache into it. */
 class PriceService {

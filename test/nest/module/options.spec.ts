@@ -9,8 +9,8 @@ import {
   HYDRA_CACHE_MODULE_OPTIONS,
   type HydraCacheModuleOptions,
   type HydraCacheOptionsFactory,
-} from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+} from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 @Injectable()
 class Blobs {

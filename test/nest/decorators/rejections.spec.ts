@@ -5,7 +5,7 @@ import {
   HydraCache,
   InvalidateKeys,
   InvalidateTags,
-} from '../../lib/index.js';
+} from '../../../lib/index.js';
 
 const thrownByKeyFn = new Error('key function threw');
 const thrownByTagsFn = new Error('tags function threw');

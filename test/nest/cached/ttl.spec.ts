@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
-import { Cached, HydraCacheModule } from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+import { Cached, HydraCacheModule } from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 @Injectable()
 class Rates {

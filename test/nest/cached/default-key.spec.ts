@@ -7,8 +7,8 @@ import {
   HydraCache,
   HydraCacheModule,
   escapeSegment,
-} from '../../lib/index.js';
-import { compileModule } from '../support/nest-app.js';
+} from '../../../lib/index.js';
+import { compileModule } from '../../support/nest-app.js';
 
 /** Records every execution so a test can tell a hit (no new call) from a miss. */
 @Injectable()

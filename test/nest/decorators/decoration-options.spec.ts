@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Cached, CacheError, InvalidateKeys, InvalidateTags } from '../../lib/index.js';
+import { Cached, CacheError, InvalidateKeys, InvalidateTags } from '../../../lib/index.js';
 
 /** Applies `decorator` to a fresh class's method, as TypeScript does at class definition. */
 function decorate(decorator: (...args: any[]) => unknown): void {

@@ -8,9 +8,9 @@ import {
   HydraCache,
   HydraCacheModule,
   InvalidateKeys,
-} from '../../lib/index.js';
-import { deferred, type Deferred } from '../support/deferred.js';
-import { compileModule } from '../support/nest-app.js';
+} from '../../../lib/index.js';
+import { deferred, type Deferred } from '../../support/deferred.js';
+import { compileModule } from '../../support/nest-app.js';
 
 interface Item {
   id: number;

@@ -5,7 +5,7 @@ import {
   HydraCache,
   InvalidateKeys,
   InvalidateTags,
-} from '../../lib/index.js';
+} from '../../../lib/index.js';
 
 /*
  * Type-level checks. `npm run typecheck` compiles this file: each `@ts-expect-error` below must
