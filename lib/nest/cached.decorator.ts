@@ -10,7 +10,7 @@ import {
   type KeyValue,
   type TagsValue,
 } from './decorator-values.js';
-import { claimClassName, defaultKey } from './default-key.js';
+import { defaultKey } from './default-key.js';
 import { cacheOf } from './cache-injection.js';
 import { methodDecorator } from './method-decorator.js';
 import { siteOf, type MethodSite } from './method-site.js';
@@ -88,9 +88,7 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
   return {
     key: (cache, instance, site, args) => {
       if (key !== undefined) return prefix + keyValueText(fromArgs(key, args));
-      const own = siteOf(instance, site);
-      claimClassName(cache, prefix, own);
-      return prefix + defaultKey(own, args);
+      return defaultKey(cache, prefix, siteOf(instance, site), args);
     },
     loadOptions: (args) =>
       perCall
