@@ -18,6 +18,7 @@ export { CborCodec } from './core/cbor-codec.js';
 export type { Codec, CborCodecOptions } from './core/cbor-codec.js';
 export { CacheError } from './core/cache.errors.js';
 export type { CacheErrorCode } from './core/cache.errors.js';
+export type { NestCacheErrorCode } from './nest/nest.errors.js';
 
 export { HydraCacheModule } from './nest/hydra-cache.module.js';
 export { HYDRA_CACHE_MODULE_OPTIONS } from './nest/hydra-cache.module-definition.js';
@@ -34,4 +35,7 @@ export { InvalidateKeys } from './nest/invalidate-keys.decorator.js';
 export type { InvalidateKeysOptions, KeysValue } from './nest/invalidate-keys.decorator.js';
 export type { TagsValue, KeyValue, FromArgs } from './nest/decorator-values.js';
 export { attachHydraCache } from './nest/cache-injection.js';
+export { InjectHydraCache } from './nest/inject-hydra-cache.decorator.js';
+export { getHydraCacheToken } from './nest/cache-tokens.js';
+export type { CacheChoice } from './nest/invalidate-after.js';
 export type { AsyncMethod } from './nest/method-decorator.js';

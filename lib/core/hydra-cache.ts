@@ -324,4 +324,12 @@ export class HydraCache {
     this.#tags.remove(entry);
     if (cause === 'evicted') this.#stats.evictions++;
   }
+
+  /** Releases everything the cache holds open and flushes it; the module calls it on shutdown. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
 }
+
+/** A brand that tells a HydraCache from any copy of the library (ESM and CJS builds) apart. */
+Object.defineProperty(HydraCache.prototype, Symbol.for('hydracache:HydraCache'), { value: true });

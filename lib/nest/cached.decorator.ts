@@ -12,6 +12,7 @@ import {
 } from './decorator-values.js';
 import { defaultKey } from './default-key.js';
 import { cacheOf } from './cache-injection.js';
+import { checkCacheName } from './cache-tokens.js';
 import { methodDecorator } from './method-decorator.js';
 import { siteOf, type MethodSite } from './method-site.js';
 
@@ -29,6 +30,8 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
   namespace?: string;
   /** Return true to hand a result back without caching it, e.g. `(user) => user === null`. */
   unless?: (result: R, ...args: A) => boolean;
+  /** The name of the cache to use, as registered with `HydraCacheModule.forRoot({ name })`. Default: the default cache. */
+  cache?: string;
 }
 
 /**
@@ -46,7 +49,7 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
         try {
           // Option functions take a prefix of the method's parameters; they ignore the rest.
           const optionArgs = args as unknown as A;
-          const cache = cacheOf(this, site, 'Cached');
+          const cache = cacheOf(this, site, 'Cached', plan.cacheName);
           return cache.getOrLoad<R>(
             plan.key(cache, this, site, optionArgs),
             plan.loadOptions(optionArgs),
@@ -56,24 +59,24 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
           return Promise.reject(error);
         }
       },
+    plan.cacheName,
   );
 }
 
 /** Every field {@link CachedOptions} has; any other (`tag`, `ttls`, `keys`) is refused. */
-const CACHED_FIELDS = ['key', 'ttl', 'tags', 'resultTags', 'namespace', 'unless'] as const;
+const CACHED_FIELDS = ['key', 'ttl', 'tags', 'resultTags', 'namespace', 'unless', 'cache'] as const;
 
 interface CachedPlan<A extends unknown[], R> {
+  readonly cacheName: string | undefined;
   key(cache: HydraCache, instance: unknown, site: MethodSite, args: A): string;
   loadOptions(args: A): LoadOptionsInit<R>;
 }
 
 /** Validates the options once, at decoration time, and precomputes what does not vary per call. */
 function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): CachedPlan<A, R> {
-  const { key, ttl, tags, resultTags, namespace, unless } = checkOptionFields<CachedOptions<A, R>>(
-    options,
-    '@Cached',
-    CACHED_FIELDS,
-  );
+  const { key, ttl, tags, resultTags, namespace, unless, cache } = checkOptionFields<
+    CachedOptions<A, R>
+  >(options, '@Cached', CACHED_FIELDS);
   if (ttl !== undefined) checkTtl(ttl, 'ttl');
   if (namespace !== undefined && typeof namespace !== 'string') {
     throw CacheErrors.invalidOption('namespace', 'a string', namespace);
@@ -86,6 +89,7 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
   const prefix = namespace === undefined ? '' : `${namespace}:`;
 
   return {
+    cacheName: checkCacheName(cache, 'cache'),
     key: (cache, instance, site, args) => {
       if (key !== undefined) return prefix + keyValueText(fromArgs(key, args));
       return defaultKey(cache, prefix, siteOf(instance, site), args);

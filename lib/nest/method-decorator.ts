@@ -20,10 +20,13 @@ export type MethodWrap<A extends unknown[], R> = (
 /**
  * A method decorator that replaces the method with `wrap(original)`, keeping what other decorators
  * rely on: metadata stored on the function (`@Get()`, Swagger, guards...) is copied to the
- * wrapper, and so are its name and length. It also asks Nest to inject the cache into every
- * instance of the class. Typed so that only async methods whose parameters start with `A` fit.
+ * wrapper, and so are its name and length. It also asks Nest to inject the cache `cacheName`
+ * (undefined: the default one) into every instance of the class. Typed so that only async methods whose parameters start with `A` fit.
  */
-export function methodDecorator<A extends unknown[], R>(wrap: MethodWrap<A, R>) {
+export function methodDecorator<A extends unknown[], R>(
+  wrap: MethodWrap<A, R>,
+  cacheName: string | undefined,
+) {
   return <F extends DecoratableMethod<A, R>>(
     target: object,
     propertyKey: string | symbol,
@@ -44,7 +47,7 @@ export function methodDecorator<A extends unknown[], R>(wrap: MethodWrap<A, R>) 
     }
     const wrapper = wrap(original, siteAt(target, propertyKey)) as F;
     copyFunctionMetadata(original, wrapper);
-    injectCache(target);
+    injectCache(target, cacheName);
     return { ...descriptor, value: wrapper };
   };
 }

@@ -1,13 +1,35 @@
-import { CacheError } from '../core/cache.errors.js';
+import { CacheError, type LayerCacheErrorCodes } from '../core/cache.errors.js';
+import { cacheLabel } from './cache-tokens.js';
+
+declare module '../core/cache.errors.js' {
+  /** The codes only the NestJS layer raises, added to `CacheErrorCode`. */
+  interface LayerCacheErrorCodes {
+    /** A decorated method has no cache: none injected, or the one it names is not registered. */
+    E_NO_CACHE: true;
+    /** `@Cached` without `key` got an argument it cannot turn into a key. */
+    E_UNKEYABLE_ARGUMENT: true;
+    /** Two classes of one name would build the same default keys in one cache. */
+    E_DEFAULT_KEY_CLASH: true;
+  }
+}
+
+/** The codes only the NestJS layer raises (part of `CacheErrorCode`). */
+export type NestCacheErrorCode = keyof LayerCacheErrorCodes;
 
 /** Message factories for errors raised by the NestJS layer. */
 export const NestCacheErrors = {
-  noCache: (method: string, decorator: string): CacheError =>
+  noCache: (method: string, decorator: string, name: string | undefined): CacheError =>
     new CacheError(
       'E_NO_CACHE',
-      `${method} is decorated with @${decorator} but its instance has no HydraCache. ` +
-        'Let Nest create the instance (register the class as a provider or controller in an application that imports HydraCacheModule.forRoot()), ' +
-        'or, outside Nest, attach a cache first with attachHydraCache(instance, cache).',
+      `${method} is decorated with @${decorator} but its instance has no HydraCache (${cacheLabel(name)}). ` +
+        `Let Nest create the instance (register the class as a provider or controller in an application that imports ${moduleCall(name)}), ` +
+        `or, outside Nest, attach a cache first with ${attachCall(name)}.`,
+    ),
+  missingCache: (className: string, name: string | undefined): CacheError =>
+    new CacheError(
+      'E_NO_CACHE',
+      `${className} has HydraCache decorators that use ${cacheLabel(name)}, which no module registered for it in this application. ` +
+        `Import ${moduleCall(name)}${name === undefined ? '' : ', or fix the name'}.`,
     ),
   unkeyableArgument: (
     method: string,
@@ -38,3 +60,15 @@ export const NestCacheErrors = {
         'Rename one class, or give @Cached an explicit key.',
     ),
 };
+
+function moduleCall(name: string | undefined): string {
+  return name === undefined
+    ? 'HydraCacheModule.forRoot()'
+    : `HydraCacheModule.forRoot({ name: '${name}' })`;
+}
+
+function attachCall(name: string | undefined): string {
+  return name === undefined
+    ? 'attachHydraCache(instance, cache)'
+    : `attachHydraCache(instance, cache, '${name}')`;
+}

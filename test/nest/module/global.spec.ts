@@ -70,20 +70,27 @@ describe('HydraCacheModule isGlobal', () => {
     await moduleRef.close();
   });
 
-  it('fails the bootstrap, rather than running uncached, when no HydraCacheModule is imported', async () => {
+  it('with isGlobal: false, a decorated class in a module without the import fails app.init()', async () => {
     @Injectable()
-    class Orphan {
-      @Cached({ key: 'orphan' })
+    class Stray {
+      @Cached({ key: 'stray' })
       async value(): Promise<number> {
         return 1;
       }
     }
+    @Module({ providers: [Stray] })
+    class StrayModule {}
 
-    const error = await compileModule({ providers: [Orphan] }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((error as Error).message).toContain('Orphan');
-    expect((error as Error).message).toContain('HydraCache');
+    const moduleRef = await compileModule({
+      imports: [HydraCacheModule.forRoot({ isGlobal: false }), StrayModule],
+    });
+    const app = moduleRef.createNestApplication({ logger: false });
+    await expect(app.init()).rejects.toMatchObject({
+      code: 'E_NO_CACHE',
+      message: expect.stringContaining(
+        'Stray has HydraCache decorators that use the default cache',
+      ),
+    });
+    await app.close();
   });
 });
