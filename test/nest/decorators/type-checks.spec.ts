@@ -5,6 +5,8 @@ import {
   HydraCache,
   InvalidateKeys,
   InvalidateTags,
+  type CacheErrorCode,
+  type NestCacheErrorCode,
 } from '../../../lib/index.js';
 
 /*
@@ -105,5 +107,15 @@ describe('type-level checks', () => {
     const result: unknown = checked.syncMethod();
     expect(result).toBeInstanceOf(Promise);
     await expect(result).resolves.toBe(1);
+  });
+});
+
+describe('CacheErrorCode', () => {
+  it('is the union of the core codes and the Nest codes declared in lib/nest', () => {
+    const codes: CacheErrorCode[] = ['E_ENCODE', 'E_NO_CACHE', 'E_UNKEYABLE_ARGUMENT'];
+    const nest: NestCacheErrorCode[] = ['E_NO_CACHE', 'E_DEFAULT_KEY_CLASH'];
+    // @ts-expect-error -- a core code is not a Nest code.
+    const wrong: NestCacheErrorCode = 'E_ENCODE';
+    expect([...codes, ...nest, wrong]).toHaveLength(6);
   });
 });
