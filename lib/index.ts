@@ -31,6 +31,7 @@ export type { BusMessage, BusTarget } from './core/bus/bus-message.types.js';
 export type { BusTransport, TransportListener } from './core/bus/bus-transport.js';
 export { WIRE_VERSION } from './core/bus/bus-wire.js';
 export { MemoryBusHub, MemoryBusTransport } from './core/bus/memory-transport.js';
+export type { NestCacheErrorCode } from './nest/nest.errors.js';
 
 export { HydraCacheModule } from './nest/hydra-cache.module.js';
 export { HYDRA_CACHE_MODULE_OPTIONS } from './nest/hydra-cache.module-definition.js';
@@ -46,5 +47,8 @@ export type { InvalidateTagsOptions } from './nest/invalidate-tags.decorator.js'
 export { InvalidateKeys } from './nest/invalidate-keys.decorator.js';
 export type { InvalidateKeysOptions, KeysValue } from './nest/invalidate-keys.decorator.js';
 export type { TagsValue, KeyValue, FromArgs } from './nest/decorator-values.js';
-export { attachHydraCache } from './nest/method-wrapper.js';
-export type { AsyncMethod } from './nest/method-wrapper.js';
+export { attachHydraCache } from './nest/cache-injection.js';
+export { InjectHydraCache } from './nest/inject-hydra-cache.decorator.js';
+export { getHydraCacheToken } from './nest/cache-tokens.js';
+export type { CacheChoice } from './nest/invalidate-after.js';
+export type { AsyncMethod } from './nest/method-decorator.js';

@@ -1,14 +1,21 @@
-/** Stable machine-readable codes carried by every {@link CacheError}. */
-export type CacheErrorCode =
+/** Codes the core raises. */
+export type CoreCacheErrorCode =
   | 'E_ENCODE'
   | 'E_DECODE'
   | 'E_ENTRY_TOO_LARGE'
   | 'E_INVALID_OPTION'
   | 'E_INVALID_KEY'
-  | 'E_REENTRANT_LOAD'
-  | 'E_NO_CACHE'
-  | 'E_UNKEYABLE_ARGUMENT'
-  | 'E_DEFAULT_KEY_CLASH';
+  | 'E_REENTRANT_LOAD';
+
+/**
+ * Codes raised above the core, as keys: each layer declares its own by declaration merging, where
+ * it raises them (the NestJS layer in `lib/nest/nest.errors.ts`), so the core names none of them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface LayerCacheErrorCodes {}
+
+/** Stable machine-readable codes carried by every {@link CacheError}: the core's and the layers'. */
+export type CacheErrorCode = CoreCacheErrorCode | keyof LayerCacheErrorCodes;
 
 /** The one error type HydraCache throws itself; loader errors are rethrown unchanged instead. */
 export class CacheError extends Error {

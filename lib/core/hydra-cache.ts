@@ -320,3 +320,6 @@ export class HydraCache {
     if (cause === 'evicted') this.#stats.evictions++;
   }
 }
+
+/** A brand that tells a HydraCache from any copy of the library (ESM and CJS builds) apart. */
+Object.defineProperty(HydraCache.prototype, Symbol.for('hydracache:HydraCache'), { value: true });

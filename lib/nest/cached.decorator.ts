@@ -1,6 +1,7 @@
 import { CacheErrors } from '../core/cache.errors.js';
 import { checkFunction, checkTtl, type LoadOptionsInit } from '../core/cache-options.js';
 import type { HydraCache } from '../core/hydra-cache.js';
+import { checkOptionFields } from '../core/option-fields.js';
 import { tagList } from '../core/tag-set.js';
 import {
   fromArgs,
@@ -9,8 +10,11 @@ import {
   type KeyValue,
   type TagsValue,
 } from './decorator-values.js';
-import { claimClassName, defaultKey } from './default-key.js';
-import { cacheOf, methodDecorator, siteOf, type MethodSite } from './method-wrapper.js';
+import { defaultKey } from './default-key.js';
+import { cacheOf } from './cache-injection.js';
+import { checkCacheName } from './cache-tokens.js';
+import { methodDecorator } from './method-decorator.js';
+import { siteOf, type MethodSite } from './method-site.js';
 
 /** Options of {@link Cached}. `A` is the method's parameter list, `R` its resolved result. */
 export interface CachedOptions<A extends unknown[] = any[], R = any> {
@@ -26,6 +30,8 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
   namespace?: string;
   /** Return true to hand a result back without caching it, e.g. `(user) => user === null`. */
   unless?: (result: R, ...args: A) => boolean;
+  /** The name of the cache to use, as registered with `HydraCacheModule.forRoot({ name })`. Default: the default cache. */
+  cache?: string;
 }
 
 /**
@@ -43,7 +49,7 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
         try {
           // Option functions take a prefix of the method's parameters; they ignore the rest.
           const optionArgs = args as unknown as A;
-          const cache = cacheOf(this, site, 'Cached');
+          const cache = cacheOf(this, site, 'Cached', plan.cacheName);
           return cache.getOrLoad<R>(
             plan.key(cache, this, site, optionArgs),
             plan.loadOptions(optionArgs),
@@ -53,20 +59,24 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
           return Promise.reject(error);
         }
       },
+    plan.cacheName,
   );
 }
 
+/** Every field {@link CachedOptions} has; any other (`tag`, `ttls`, `keys`) is refused. */
+const CACHED_FIELDS = ['key', 'ttl', 'tags', 'resultTags', 'namespace', 'unless', 'cache'] as const;
+
 interface CachedPlan<A extends unknown[], R> {
+  readonly cacheName: string | undefined;
   key(cache: HydraCache, instance: unknown, site: MethodSite, args: A): string;
   loadOptions(args: A): LoadOptionsInit<R>;
 }
 
 /** Validates the options once, at decoration time, and precomputes what does not vary per call. */
 function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): CachedPlan<A, R> {
-  if (options === null || typeof options !== 'object') {
-    throw CacheErrors.invalidOption('@Cached options', 'an object', options);
-  }
-  const { key, ttl, tags, resultTags, namespace, unless } = options;
+  const { key, ttl, tags, resultTags, namespace, unless, cache } = checkOptionFields<
+    CachedOptions<A, R>
+  >(options, '@Cached', CACHED_FIELDS);
   if (ttl !== undefined) checkTtl(ttl, 'ttl');
   if (namespace !== undefined && typeof namespace !== 'string') {
     throw CacheErrors.invalidOption('namespace', 'a string', namespace);
@@ -79,11 +89,10 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
   const prefix = namespace === undefined ? '' : `${namespace}:`;
 
   return {
+    cacheName: checkCacheName(cache, 'cache'),
     key: (cache, instance, site, args) => {
       if (key !== undefined) return prefix + keyValueText(fromArgs(key, args));
-      const own = siteOf(instance, site);
-      claimClassName(cache, prefix, own);
-      return prefix + defaultKey(own, args);
+      return defaultKey(cache, prefix, siteOf(instance, site), args);
     },
     loadOptions: (args) =>
       perCall

@@ -1,88 +1,75 @@
 import { escapeSegment } from '../core/cache-key.js';
+import { canonicalArgument, UnkeyableValue } from './canonical-argument.js';
 import { NestCacheErrors } from './nest.errors.js';
-import type { ClassRef, MethodSite } from './method-wrapper.js';
+import type { ClassRef, MethodSite } from './method-site.js';
 
 /**
- * The key `@Cached` uses when none is given: `Class:method:(args)`, where args are written in a
- * canonical form (object keys sorted, Dates as ISO text), so equal arguments give equal keys.
- * Anything without an obvious value identity (functions, class instances such as a request,
- * symbols, circular structures) is refused with `E_UNKEYABLE_ARGUMENT` rather than guessed at.
+ * The key `@Cached` uses when none is given: `Class:method:(args)`, each argument written by
+ * {@link canonicalArgument}, so equal arguments give equal keys and different ones different keys.
+ * An argument it cannot key is refused with `E_UNKEYABLE_ARGUMENT` naming where it is. `prefix`
+ * is the decorator's namespace (with its colon), which scopes class-name claims.
  */
-export function defaultKey(site: MethodSite, args: readonly unknown[]): string {
-  const parts = args.map((arg, index) => canonical(arg, { site, index, path: '', seen: [] }));
-  return `${escapeSegment(site.className)}:${escapeSegment(site.methodName)}:${escapeSegment(`(${parts.join(',')})`)}`;
+export function defaultKey(
+  cache: object,
+  prefix: string,
+  site: MethodSite,
+  args: readonly unknown[],
+): string {
+  const names = namesOf(cache);
+  claim(names.methods, prefix + site.className, site.owner, () =>
+    NestCacheErrors.defaultKeyClash(site.label),
+  );
+  const parts = args.map((arg, index) => {
+    try {
+      return canonicalArgument(arg, (cls, path) =>
+        claim(names.args, cls.name, cls, () =>
+          NestCacheErrors.argumentClassClash(site.label, index, path, cls.name),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof UnkeyableValue)) throw error;
+      throw NestCacheErrors.unkeyableArgument(
+        site.label,
+        index,
+        error.path,
+        error.what,
+        error.cause,
+      );
+    }
+  });
+  return `${prefix}${escapeSegment(site.className)}:${escapeSegment(site.methodName)}:${escapeSegment(`(${parts.join(',')})`)}`;
 }
 
-/** Per cache, the class that owns each (namespace-prefixed) class name seen in default keys. */
-const ownersByCache = new WeakMap<object, Map<string, ClassRef>>();
+/** Per cache, the class that owns each name seen in default keys, as method class or argument. */
+interface ClassNames {
+  readonly methods: Map<string, ClassRef>;
+  readonly args: Map<string, ClassRef>;
+}
+
+const namesByCache = new WeakMap<object, ClassNames>();
+
+function namesOf(cache: object): ClassNames {
+  let names = namesByCache.get(cache);
+  if (names === undefined) {
+    names = { methods: new Map(), args: new Map() };
+    namesByCache.set(cache, names);
+  }
+  return names;
+}
 
 /**
  * Refuses a second class with the same name in one cache's default keys: both would build the
- * same keys, so one class's method would silently answer with the other's results. The first
- * class to use the name keeps it; the other's calls reject with `E_DEFAULT_KEY_CLASH`. The map
- * holds one entry per decorated class, and goes when the cache does.
+ * same keys, so one would silently read the other's entries. The first class to use the name
+ * keeps it; later calls involving the other reject with `E_DEFAULT_KEY_CLASH`. The maps hold one
+ * entry per name, and go when the cache does.
  */
-export function claimClassName(cache: object, prefix: string, site: MethodSite): void {
-  let owners = ownersByCache.get(cache);
-  if (owners === undefined) {
-    owners = new Map();
-    ownersByCache.set(cache, owners);
-  }
-  const name = prefix + site.className;
+function claim(
+  owners: Map<string, ClassRef>,
+  name: string,
+  cls: ClassRef,
+  clash: () => Error,
+): void {
   const owner = owners.get(name);
-  if (owner === undefined) owners.set(name, site.owner);
-  else if (owner !== site.owner) throw NestCacheErrors.defaultKeyClash(site.label);
-}
-
-interface Walk {
-  site: MethodSite;
-  index: number;
-  path: string;
-  seen: object[];
-}
-
-function canonical(value: unknown, walk: Walk): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Object.is(value, -0) ? '0' : String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'boolean':
-      return String(value);
-    case 'undefined':
-      return 'undefined';
-    case 'object':
-      return value === null ? 'null' : canonicalObject(value, walk);
-    default:
-      throw NestCacheErrors.unkeyableArgument(walk.site.label, walk.index, walk.path, value);
-  }
-}
-
-function canonicalObject(value: object, walk: Walk): string {
-  const fail = () =>
-    NestCacheErrors.unkeyableArgument(walk.site.label, walk.index, walk.path, value);
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw fail();
-    return `Date(${value.toISOString()})`;
-  }
-  if (walk.seen.includes(value)) throw fail();
-  const seen = [...walk.seen, value];
-  if (Array.isArray(value)) {
-    const items = value.map((item, i) =>
-      canonical(item, { ...walk, path: `${walk.path}[${i}]`, seen }),
-    );
-    return `[${items.join(',')}]`;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw fail();
-  const fields = Object.keys(value)
-    .sort()
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .map((k) => {
-      const field = (value as Record<string, unknown>)[k];
-      return `${JSON.stringify(k)}:${canonical(field, { ...walk, path: `${walk.path}.${k}`, seen })}`;
-    });
-  return `{${fields.join(',')}}`;
+  if (owner === undefined) owners.set(name, cls);
+  else if (owner !== cls) throw clash();
 }

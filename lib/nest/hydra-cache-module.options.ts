@@ -11,6 +11,11 @@ export type HydraCacheModuleOptions = HydraCacheSettings;
 export interface HydraCacheModuleExtras {
   /** Register the cache for every module of the application. Default: true. */
   isGlobal?: boolean;
+  /**
+   * Registers a named cache beside the default one, with its own settings, injected with
+   * `@InjectHydraCache(name)` and used with `@Cached({ cache: name })`. Default: the default cache.
+   */
+  name?: string;
 }
 
 /** Implement it to configure the module with `forRootAsync({ useClass })`. */

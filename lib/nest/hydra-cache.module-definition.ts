@@ -1,8 +1,13 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
+import { HydraCache } from '../core/hydra-cache.js';
 import type {
   HydraCacheModuleExtras,
   HydraCacheModuleOptions,
 } from './hydra-cache-module.options.js';
+import { checkCacheName, getHydraCacheToken } from './cache-tokens.js';
+
+/** Module-local token of the cache one module instance builds (and closes on shutdown). */
+export const MODULE_CACHE = Symbol('hydracache:module-cache');
 
 /** The generated module base class and the token under which the module options are provided. */
 export const {
@@ -13,8 +18,20 @@ export const {
 } = new ConfigurableModuleBuilder<HydraCacheModuleOptions>({ moduleName: 'HydraCache' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createHydraCacheOptions')
-  .setExtras<HydraCacheModuleExtras>({ isGlobal: true }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-  }))
+  .setExtras<HydraCacheModuleExtras>({ isGlobal: true, name: undefined }, (definition, extras) => {
+    // The default cache is also injectable by class; a named one only by its token.
+    const name = checkCacheName(extras.name, 'name');
+    const tokens: (symbol | typeof HydraCache)[] = [getHydraCacheToken(name)];
+    if (name === undefined) tokens.push(HydraCache);
+    const aliases: Provider[] = tokens.map((provide) => ({
+      provide,
+      useExisting: MODULE_CACHE,
+    }));
+    return {
+      ...definition,
+      global: extras.isGlobal,
+      providers: [...(definition.providers ?? []), ...aliases],
+      exports: [...(definition.exports ?? []), ...tokens],
+    };
+  })
   .build();

@@ -1,41 +1,52 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { HydraCache } from '../core/hydra-cache.js';
 import type { HydraCacheModuleOptions } from './hydra-cache-module.options.js';
+import { CacheUsageCheck } from './cache-usage.check.js';
 import {
   ConfigurableHydraCacheModule,
+  HYDRA_CACHE_ASYNC_OPTIONS_TYPE,
   HYDRA_CACHE_MODULE_OPTIONS,
   HYDRA_CACHE_OPTIONS_TYPE,
+  MODULE_CACHE,
 } from './hydra-cache.module-definition.js';
 
 /**
- * Registers one {@link HydraCache} per application, injectable by class. Global by default so
- * `@Cached` works in every module; pass `isGlobal: false` to import it module by module.
+ * Registers a {@link HydraCache} per application: the default one, injectable by class, or with
+ * `name` a named one beside it, injectable with `@InjectHydraCache(name)`. Global by default so the
+ * decorators work in every module; pass `isGlobal: false` to import it module by module.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
-      provide: HydraCache,
+      provide: MODULE_CACHE,
       // Building validates the options, so a bad option fails the bootstrap with E_INVALID_OPTION.
       useFactory: (options: HydraCacheModuleOptions) => new HydraCache(options),
       inject: [HYDRA_CACHE_MODULE_OPTIONS],
     },
+    CacheUsageCheck,
   ],
-  exports: [HydraCache],
 })
 export class HydraCacheModule
   extends ConfigurableHydraCacheModule
   implements OnApplicationShutdown
 {
-  constructor(private readonly cache: HydraCache) {
+  constructor(@Inject(MODULE_CACHE) private readonly cache: HydraCache) {
     super();
   }
 
-  /** Registers the cache with static options; every option has a default, so `forRoot()` works. */
+  /** Registers a cache with static options; every option has a default, so `forRoot()` works. */
   static override forRoot(options: typeof HYDRA_CACHE_OPTIONS_TYPE = {}): DynamicModule {
     return super.forRoot(options);
   }
 
-  /** Leaves the bus and releases every entry when the application shuts down (other instances keep theirs). */
+  /** Registers a cache whose options come from a factory, a class or an existing provider. */
+  static override forRootAsync(options: typeof HYDRA_CACHE_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(options);
+  }
+
+  /** Closes this module's cache on shutdown: leaves the bus and empties it (other instances keep theirs). */
   async onApplicationShutdown(): Promise<void> {
     await this.cache.close();
   }
