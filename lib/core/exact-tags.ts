@@ -24,6 +24,8 @@ export const ExactTag = {
   ERROR: 41_005,
   /** Bytes of a Node.js Buffer (CBOR byte strings decode as plain Uint8Arrays). */
   BUFFER: 41_006,
+  /** Bytes of an ArrayBuffer (CBOR byte strings decode as Uint8Arrays). */
+  ARRAY_BUFFER: 41_007,
 } as const;
 
 /** The registry of the codec decoding right now; set around each decode by the codec. */
@@ -67,6 +69,7 @@ export function registerExactTags(): void {
   onTag(ExactTag.NEGATIVE_ZERO, () => -0);
   onTag(ExactTag.UTF16_STRING, (data: Uint8Array) => bytesOf(data).toString('utf16le'));
   onTag(ExactTag.BUFFER, (data: Uint8Array) => bytesOf(data));
+  onTag(ExactTag.ARRAY_BUFFER, (data: Uint8Array) => new Uint8Array(data).buffer);
 
   onTag(ExactTag.SPARSE_ARRAY, (data: unknown[]) => {
     const array = new Array<unknown>(data[0] as number);

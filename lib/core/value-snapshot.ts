@@ -109,13 +109,17 @@ class Snapshot {
     }
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto === Object.prototype) return this.fields(value, 0, depth);
+    if (proto === Date.prototype) return value;
     if (Array.isArray(value)) {
       if (proto !== Array.prototype && !isIntrinsic(proto))
         throw unsupported(value, 'extends Array');
       return this.array(value as unknown[], depth);
     }
     if (proto === null) return this.fields(value, this.registry?.idOf(null) ?? 0, depth);
-    if (AS_IS.has(proto)) return value;
+    if (AS_IS.has(proto)) {
+      if (proto !== ArrayBuffer.prototype || this.registry === undefined) return value;
+      return new Tag(new Uint8Array(value as ArrayBuffer), ExactTag.ARRAY_BUFFER);
+    }
     if (proto === Map.prototype && types.isMap(value)) return this.map(value, depth);
     if (proto === Set.prototype && types.isSet(value)) return this.set(value, depth);
     if (types.isNativeError(value) || value instanceof Error)
@@ -172,11 +176,15 @@ class Snapshot {
     const copy = { ...value } as Record<string, unknown>;
     const keys = Object.keys(copy);
     const exact = this.registry !== undefined;
-    if (exact && copy.constructor !== Object) return this.entries(copy, keys, protoId, depth);
+    if (exact && copy.constructor !== Object) return this.entries(copy, keys, 0, protoId, depth);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      if (exact && (key === '__proto__' || !wellFormed(key))) {
-        return this.entries(copy, keys, protoId, depth);
+      if (key === '__proto__' || (exact && !wellFormed(key))) {
+        if (exact) return this.entries(copy, keys, i, protoId, depth);
+        // Without tags cbor-x renames the key on decode; never read or set it as the prototype.
+        const field = Object.getOwnPropertyDescriptor(copy, key)!.value as unknown;
+        Object.defineProperty(copy, key, { value: this.value(field, depth), enumerable: true });
+        continue;
       }
       const field = copy[key];
       if (typeof field === 'object') {
@@ -188,10 +196,24 @@ class Snapshot {
     return protoId === 0 ? copy : new Tag([protoId, copy], ExactTag.INSTANCE);
   }
 
-  /** Fields as a key/value list, for keys a CBOR map would change (`__proto__`, lone surrogates). */
-  entries(copy: Record<string, unknown>, keys: string[], protoId: number, depth: number): Tag {
+  /**
+   * Fields as a key/value list, for keys a CBOR map would change (`__proto__`, lone surrogates,
+   * an own `constructor`, which cbor-x reads to pick an encoding). The fields before `from` are
+   * already snapshot values.
+   */
+  entries(
+    copy: Record<string, unknown>,
+    keys: string[],
+    from: number,
+    protoId: number,
+    depth: number,
+  ): Tag {
     const list: unknown[] = [protoId];
-    for (const key of keys) list.push(this.value(key, depth), this.value(copy[key], depth));
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const field = Object.getOwnPropertyDescriptor(copy, key)!.value as unknown;
+      list.push(this.value(key, depth), i < from ? field : this.value(field, depth));
+    }
     return new Tag(list, ExactTag.ENTRIES);
   }
 
