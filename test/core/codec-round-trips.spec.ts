@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { copiesThroughCache } from '../support/through-cache.js';
 
 /** Checks every copy a cache hands out (put/get and a load with joiners) with `check`. */
@@ -187,6 +188,32 @@ describe('what does not survive, exactly as the README lists it', () => {
       expect(a).toEqual(b);
       expect(a).not.toBe(b);
       expect(Object.isFrozen(a)).toBe(false);
+    });
+  });
+
+  it('a Proxy is stored as what its traps report', async () => {
+    const make = () =>
+      new Proxy({ real: 1 } as Record<string, unknown>, {
+        get: (target, key) => (key === 'real' ? 'trapped' : target[key as string]),
+      });
+    await expectEachCopy(make, (copy) => {
+      expect(copy).toEqual({ real: 'trapped' });
+      expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    });
+  });
+
+  it("built-ins of another realm come back as this realm's", async () => {
+    const make = () =>
+      runInNewContext(
+        '({ plain: { a: 1 }, list: [1], at: new Date(5), map: new Map([[1, 2]]), bytes: new Uint8Array([3]) })',
+      ) as Record<string, unknown>;
+    await expectEachCopy(make, (copy) => {
+      const { plain, list, at, map, bytes } = copy as Record<string, unknown>;
+      expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+      expect(list).toEqual([1]);
+      expect(at).toEqual(new Date(5));
+      expect(map).toEqual(new Map([[1, 2]]));
+      expect(bytes).toEqual(new Uint8Array([3]));
     });
   });
 
