@@ -1,4 +1,8 @@
 import { Encoder } from 'cbor-x';
+import { CacheErrors } from './cache.errors.js';
+import { decoding, registerExactTags } from './exact-tags.js';
+import { PrototypeRegistry } from './prototype-registry.js';
+import { snapshot } from './value-snapshot.js';
 
 /** Turns values into bytes and back. Every read decodes, so callers never share a cached object. */
 export interface Codec {
@@ -17,7 +21,23 @@ export interface CborCodecOptions {
    * Default: false (each encoding is self-contained); a cache built without a codec uses true.
    */
   sharedStructures?: boolean;
+  /**
+   * Exact round trips: class instances (nested ones too) come back with their prototypes, Errors
+   * with their class and own properties, and -0, lone surrogates, array holes, own `__proto__`
+   * keys and Buffers survive (README, "Round trips"). Prototypes are remembered by this codec
+   * instance, not serialized, so an encoding decodes only with the codec that made it.
+   * Default: the value of `sharedStructures` (a cache built without a codec: true).
+   */
+  exact?: boolean;
+  /**
+   * With `exact`, how many distinct prototypes this codec keeps (each held for its lifetime);
+   * encoding an instance of one more fails (`E_ENCODE` in a cache). Default: 4096.
+   */
+  maxPrototypes?: number;
 }
+
+/** Default of {@link CborCodecOptions.maxPrototypes}. */
+const MAX_PROTOTYPES = 4_096;
 
 /** cbor-x's decode also takes the end of the data within `source` (not in its typings). */
 interface DecodeUpTo {
@@ -31,12 +51,16 @@ const SCRATCH_BYTES = 8 * 1024;
 
 /**
  * The default codec: CBOR through cbor-x. Keeps Dates, Maps, Sets, typed arrays, bigints, RegExps,
- * Errors and `undefined` inside objects; class instances come back as plain objects; decoded typed
- * arrays are copies, never views of the stored bytes. By default each encoding is self-contained
- * (record structures are not shared between entries), so any entry decodes alone.
+ * Errors and `undefined` inside objects; decoded typed arrays are copies, never views of the
+ * stored bytes. With `exact` (a cache's default), class instances keep their prototypes and the
+ * other values plain CBOR changes survive; without it, class instances come back as plain objects
+ * and each encoding is self-contained, so it decodes anywhere. The value is read once, into a
+ * snapshot (value-snapshot.ts), before cbor-x runs: getters may use the cache meanwhile.
  */
 export class CborCodec implements Codec {
   readonly #encoder: Encoder;
+  /** Prototypes seen, with `exact`; undefined otherwise. */
+  readonly #registry: PrototypeRegistry | undefined;
   /** Reused decode input for packed entries; cbor-x caches its DataView on it. */
   readonly #scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   #scratchBusy = false;
@@ -45,16 +69,29 @@ export class CborCodec implements Codec {
     this.#encoder = options.sharedStructures
       ? new Encoder({ structures: [], copyBuffers: true })
       : new Encoder({ copyBuffers: true });
+    const max = options.maxPrototypes ?? MAX_PROTOTYPES;
+    if (!Number.isSafeInteger(max) || max < 0) {
+      throw CacheErrors.invalidOption('maxPrototypes', 'a non-negative integer', max);
+    }
+    const exact = options.exact ?? options.sharedStructures === true;
+    this.#registry = exact ? new PrototypeRegistry(max) : undefined;
+    if (exact) registerExactTags();
   }
 
   /** Encodes a value to CBOR. */
   encode(value: unknown): Uint8Array {
-    return this.#encoder.encode(value);
+    return this.#encoder.encode(snapshot(value, this.#registry));
   }
 
   /** Decodes CBOR produced by `encode`. */
   decode(bytes: Uint8Array): unknown {
-    return this.#encoder.decode(bytes);
+    const outer = decoding.registry;
+    decoding.registry = this.#registry;
+    try {
+      return this.#encoder.decode(bytes);
+    } finally {
+      decoding.registry = outer;
+    }
   }
 
   /**
@@ -64,7 +101,7 @@ export class CborCodec implements Codec {
    * are copied into bytes of their own.
    */
   pack(value: unknown): string | Uint8Array {
-    const bytes: Uint8Array = this.#encoder.encode(value);
+    const bytes: Uint8Array = this.encode(value);
     // A copy (Buffer#slice would be a view): the entry must not keep cbor-x's output buffer alive.
     if (bytes.length > MAX_PACKED_BYTES) return Uint8Array.prototype.slice.call(bytes);
     // cbor-x returns a Buffer on Node; its latin1 conversion is native.
@@ -75,11 +112,11 @@ export class CborCodec implements Codec {
 
   /** Internal: decodes what {@link pack} returned. */
   unpack(data: string | Uint8Array): unknown {
-    if (typeof data !== 'string') return this.#encoder.decode(data);
+    if (typeof data !== 'string') return this.decode(data);
     const length = data.length;
     if (length > SCRATCH_BYTES || this.#scratchBusy) {
       // Large, or re-entrant (a cbor-x extension reading the cache): bytes of its own.
-      return this.#encoder.decode(Buffer.from(data, 'latin1'));
+      return this.decode(Buffer.from(data, 'latin1'));
     }
     const scratch = this.#scratch;
     if (length <= 128) {
@@ -88,10 +125,13 @@ export class CborCodec implements Codec {
       scratch.write(data, 0, length, 'latin1');
     }
     this.#scratchBusy = true;
+    const outer = decoding.registry;
+    decoding.registry = this.#registry;
     try {
       return (this.#encoder as unknown as DecodeUpTo).decode(scratch, length);
     } finally {
       this.#scratchBusy = false;
+      decoding.registry = outer;
     }
   }
 

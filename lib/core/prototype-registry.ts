@@ -1,0 +1,51 @@
+/**
+ * The prototypes a codec has seen, by small integer id: encodings carry the id, and decoding puts
+ * the same prototype back. Prototypes are remembered (the cache never leaves the process), never
+ * serialized by name, so two classes with one name stay apart and nothing is looked up globally.
+ *
+ * Bounded: a registry accepts at most `max` prototypes besides `Object.prototype` and `null`
+ * (ids 0 and 1, always known). It holds each one strongly for the codec's lifetime (an entry may
+ * still need it), so it must not grow with classes created at run time; once full, encoding an
+ * instance of a new prototype throws (the cache reports `E_ENCODE`) while known ones keep working.
+ */
+export class PrototypeRegistry {
+  readonly #ids = new Map<object | null, number>([
+    [Object.prototype, 0],
+    [null, 1],
+  ]);
+  readonly #prototypes: (object | null)[] = [Object.prototype, null];
+
+  /** @param max how many prototypes besides `Object.prototype` and `null` may be registered. */
+  constructor(readonly max: number) {}
+
+  /** Number of prototypes registered besides `Object.prototype` and `null`. */
+  get size(): number {
+    return this.#prototypes.length - 2;
+  }
+
+  /** The id of `proto`, registering it on first sight; throws once the registry is full. */
+  idOf(proto: object | null): number {
+    const known = this.#ids.get(proto);
+    if (known !== undefined) return known;
+    if (this.size >= this.max) {
+      const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+      throw new RangeError(
+        `this codec already keeps ${this.max} distinct prototypes and cannot add ` +
+          `${typeof name === 'string' && name !== '' ? `class ${name}` : 'another one'} ` +
+          '(classes created at run time? cache plain data for them, or raise maxPrototypes)',
+      );
+    }
+    const id = this.#prototypes.length;
+    this.#prototypes.push(proto);
+    this.#ids.set(proto, id);
+    return id;
+  }
+
+  /** The prototype registered as `id`; throws for an id this registry never gave out. */
+  prototypeOf(id: unknown): object | null {
+    if (typeof id !== 'number' || !(id >= 0 && id < this.#prototypes.length) || id % 1 !== 0) {
+      throw new RangeError(`unknown prototype id ${String(id)}`);
+    }
+    return this.#prototypes[id]!;
+  }
+}
