@@ -1,47 +1,53 @@
-// A mixed app, run with plain `node` inside a CommonJS NestJS app of packaging.spec.ts: it
-// registers the module through `require` (the CommonJS build) and decorates through `import`
-// (the ES module build), so two copies of the library are loaded at once. It prints which file
-// each way resolved to and how many times a cached method's loader ran for two equal calls.
+// A mixed app, run with plain `node` inside a CommonJS NestJS app of packaging.spec.ts: `import`
+// gets the ES module build and `require` the CommonJS one, so two copies of the library are
+// loaded at once. Each scenario registers the module through one copy and decorates through the
+// other. It prints which file each way resolved to and, per scenario, how many times a cached
+// method's loader ran for two equal calls (or the bootstrap error).
 import { createRequire } from 'node:module';
-import { Cached } from '@hydracache/nestjs';
+import * as imported from '@hydracache/nestjs';
 
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { Injectable, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { HydraCacheModule } = require('@hydracache/nestjs');
+const required = require('@hydracache/nestjs');
 
-class UsersService {
-  loads = 0;
-  async findOne(id) {
-    this.loads++;
-    return { id };
+/** Boots an app whose module comes from `moduleCopy` and whose `@Cached` from `decoratorCopy`. */
+async function twoCalls(moduleCopy, decoratorCopy) {
+  class UsersService {
+    loads = 0;
+    async findOne(id) {
+      this.loads++;
+      return { id };
+    }
+  }
+  const proto = UsersService.prototype;
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'findOne');
+  const cached = decoratorCopy.Cached({ key: (id) => `user:${id}` });
+  Object.defineProperty(proto, 'findOne', Reflect.decorate([cached], proto, 'findOne', descriptor));
+  Injectable()(UsersService);
+
+  class AppModule {}
+  const imports = [moduleCopy.HydraCacheModule.forRoot()];
+  Module({ imports, providers: [UsersService] })(AppModule);
+
+  try {
+    const options = { logger: false, abortOnError: false };
+    const app = await NestFactory.createApplicationContext(AppModule, options);
+    const users = app.get(UsersService);
+    await users.findOne(1);
+    await users.findOne(1);
+    await app.close();
+    return { loads: users.loads };
+  } catch (error) {
+    return { error: String(error?.message ?? error).split('\n')[0] };
   }
 }
-const proto = UsersService.prototype;
-const descriptor = Object.getOwnPropertyDescriptor(proto, 'findOne');
-const decorate = Cached({ key: (id) => `user:${id}` });
-Object.defineProperty(proto, 'findOne', Reflect.decorate([decorate], proto, 'findOne', descriptor));
-Injectable()(UsersService);
-
-class AppModule {}
-Module({ imports: [HydraCacheModule.forRoot()], providers: [UsersService] })(AppModule);
 
 const report = {
   imported: import.meta.resolve('@hydracache/nestjs'),
   required: require.resolve('@hydracache/nestjs'),
+  moduleRequiredDecoratorsImported: await twoCalls(required, imported),
+  moduleImportedDecoratorsRequired: await twoCalls(imported, required),
 };
-try {
-  const app = await NestFactory.createApplicationContext(AppModule, {
-    logger: false,
-    abortOnError: false,
-  });
-  const users = app.get(UsersService);
-  await users.findOne(1);
-  await users.findOne(1);
-  report.loads = users.loads;
-  await app.close();
-} catch (error) {
-  report.error = String(error?.message ?? error).split('\n')[0];
-}
 console.log(JSON.stringify(report));
