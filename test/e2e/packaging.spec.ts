@@ -10,6 +10,7 @@ import {
   typecheckConsumer,
 } from './packaging/consumer-apps.js';
 import { ensureBuilt } from './packaging/built-dist.js';
+import { satisfies } from './packaging/peer-range.js';
 import {
   PEERS,
   createTinyApp,
@@ -32,23 +33,6 @@ interface Manifest {
 
 async function readManifest(dir: string): Promise<Manifest> {
   return JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as Manifest;
-}
-
-/** True when `version` satisfies a caret range `^X.Y.Z` or a `||` union of them (the peers' form). */
-function satisfies(version: string, range: string): boolean {
-  return range.split('||').some((part) => satisfiesCaret(version, part.trim()));
-}
-
-function satisfiesCaret(version: string, range: string): boolean {
-  const match = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range);
-  if (match === null) return false;
-  const [major, minor, patch] = version.split('.').map(Number);
-  const [rMajor, rMinor, rPatch] = match.slice(1).map(Number);
-  return (
-    major === rMajor &&
-    (minor > rMinor || (minor === rMinor && patch >= rPatch)) &&
-    (rMajor > 0 || minor === rMinor)
-  );
 }
 
 /** A child's output when it failed, so the assertion message shows why. */
