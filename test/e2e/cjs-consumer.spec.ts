@@ -1,44 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './packaging/built-dist.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const distEntry = path.join(root, 'dist', 'index.js');
-
-/** Newest modification time of the TypeScript sources under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** dist/ as `npm run build` leaves it: rebuilt here when missing or older than lib/. */
-function ensureBuilt(): void {
-  const fresh =
-    existsSync(distEntry) && statSync(distEntry).mtimeMs >= newestSource(path.join(root, 'lib'));
-  if (fresh) return;
-  execFileSync(
-    process.execPath,
-    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    {
-      cwd: root,
-      stdio: 'pipe',
-    },
-  );
-}
 
 /**
  * What the consumer does, as a CommonJS script: require the package, then use the cache and a
  * decorator applied by hand (plain JavaScript has no decorator syntax).
  */
 const consumer = `
-const m = require(process.argv[1]);
+const m = require('@hydracache/nestjs');
 (async () => {
   const cache = new m.HydraCache({ maxCapacity: 10 });
   await cache.put('k', { n: 1 });
@@ -56,6 +30,7 @@ const m = require(process.argv[1]);
   await service.find(1);
   await service.find(1);
   process.stdout.write(JSON.stringify({
+    resolved: require.resolve('@hydracache/nestjs'),
     types: {
       HydraCache: typeof m.HydraCache,
       Cached: typeof m.Cached,
@@ -75,19 +50,23 @@ describe('a CommonJS consumer', () => {
   let dir: string;
 
   beforeAll(() => {
-    ensureBuilt();
+    ensureBuilt(root);
     dir = mkdtempSync(path.join(tmpdir(), 'hydracache-cjs-'));
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+    // The package by its name, as installed: the link resolves to the repo, whose node_modules
+    // hold the peers.
+    mkdirSync(path.join(dir, 'node_modules', '@hydracache'), { recursive: true });
+    symlinkSync(root, path.join(dir, 'node_modules', '@hydracache', 'nestjs'), 'junction');
   }, 180_000);
 
   afterAll(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('can require() the built package (Node >= 20.19 loads ESM through require)', () => {
+  it('require() by package name gets the CommonJS build and can use it', () => {
     const env = { ...process.env };
     delete env.NODE_OPTIONS; // a plain consumer, without Jest's VM-modules flag
-    const result = spawnSync(process.execPath, ['-e', consumer, distEntry], {
+    const result = spawnSync(process.execPath, ['-e', consumer], {
       cwd: dir,
       env,
       encoding: 'utf8',
@@ -96,11 +75,13 @@ describe('a CommonJS consumer', () => {
     expect(result.status).toBe(0);
 
     const output = JSON.parse(result.stdout) as {
+      resolved: string;
       types: Record<string, string>;
       value: unknown;
       calls: number;
       forRoot: string;
     };
+    expect(output.resolved).toBe(path.join(root, 'dist', 'cjs', 'index.cjs'));
     expect(output.types).toEqual({
       HydraCache: 'function',
       Cached: 'function',

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,17 +10,55 @@ const WINDOWS = process.platform === 'win32';
 /** The library's peer dependencies, linked into the throw-away apps from the repo's node_modules. */
 export const PEERS = ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'];
 
-/** Runs a command; children do not inherit jest's NODE_OPTIONS (--experimental-vm-modules). */
-export async function run(command: string, args: string[], cwd: string): Promise<string> {
+/**
+ * The environment of child processes: without jest's NODE_OPTIONS (--experimental-vm-modules),
+ * which would let a consumer's Jest load ES modules, and without this worker's Jest variables.
+ */
+function childEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
+  delete env.JEST_WORKER_ID;
+  return env;
+}
+
+/** Runs a command; rejects when it fails. */
+export async function run(command: string, args: string[], cwd: string): Promise<string> {
   const { stdout } = await exec(command, args, {
     cwd,
-    env,
+    env: childEnv(),
     shell: WINDOWS,
     maxBuffer: 16 * 1024 * 1024,
   });
   return stdout;
+}
+
+/** How a child process ended and what it printed. */
+export interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end without rejecting, so a test can show what a failure printed. */
+export function spawnChild(command: string, args: string[], cwd: string): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: childEnv(), shell: WINDOWS });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs npm; a failure rejects with npm's own output, which names what went wrong. */
+export async function npm(args: string[], cwd: string): Promise<string> {
+  const result = await spawnChild('npm', args, cwd);
+  if (result.code !== 0) {
+    throw new Error(`npm ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
+  }
+  return result.stdout;
 }
 
 /** `npm pack` output for one package. */
@@ -49,7 +87,10 @@ export async function createTinyApp(
   repoModules: string,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const manifest = { name: `tiny-${kind}-app`, private: true, type: kind };
+  // The README's cbor-extract override: without it the offline install below finds no platform
+  // packages for cbor-extract 2.2.3 and falls back to the registry.
+  const overrides = { 'cbor-extract': '2.2.2' };
+  const manifest = { name: `tiny-${kind}-app`, private: true, type: kind, overrides };
   await writeFile(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   const install = ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', tarball];
   try {
