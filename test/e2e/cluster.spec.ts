@@ -8,6 +8,7 @@ import request from 'supertest';
 import { HydraCache } from '@hydracache/nestjs';
 import { AppModule } from '../../sample-app/app.module.js';
 import { AppConfig } from '../../sample-app/config/app-config.js';
+import { cacheOptionsFrom } from '../../sample-app/config/cache-options.factory.js';
 import { FakeDatabase } from '../../sample-app/database/fake-database.js';
 import { pollUntil } from '../support/poll.js';
 import { SHARED_REDIS_URL, sharedRedisAvailable } from '../support/redis-availability.js';
@@ -83,5 +84,45 @@ describe.each(available ? ['shared Redis'] : [])('sample app: two instances on t
 
     const read = await request(b.getHttpServer()).get('/tenants/globex/users/2').expect(200);
     expect(read.body).toMatchObject({ name: 'Alan Turing', email: 'alan@globex.test' });
+  });
+});
+
+describe('sample app: cluster configuration', () => {
+  it('reads REDIS_URL, REDIS_CHANNEL, DB_NAMESPACE and INSTANCE_NAME', () => {
+    const env = {
+      REDIS_URL: 'redis://127.0.0.1:6380',
+      REDIS_CHANNEL: 'orders',
+      DB_NAMESPACE: 'orders-db',
+      INSTANCE_NAME: 'orders-1',
+    };
+    expect(AppConfig.fromEnv(env)).toEqual(
+      new AppConfig(
+        3000,
+        60_000,
+        1_000,
+        40,
+        'redis://127.0.0.1:6380',
+        'orders',
+        'orders-db',
+        'orders-1',
+      ),
+    );
+  });
+
+  it('reports a bad REDIS_URL or channel with the other invalid variables', () => {
+    expect(() =>
+      AppConfig.fromEnv({ PORT: 'x', REDIS_URL: 'localhost:6379', REDIS_CHANNEL: 'a b' }),
+    ).toThrow(
+      'Invalid configuration: PORT must be an integer 0..65535 (TCP port), got "x"; ' +
+        'REDIS_URL must be a redis:// URL, got "localhost:6379"; ' +
+        'REDIS_CHANNEL must be 1 to 100 of letters, digits and . _ : -, got "a b".',
+    );
+  });
+
+  it('leaves the cache off the bus without REDIS_URL', async () => {
+    expect(await cacheOptionsFrom(AppConfig.fromEnv({}))).toEqual({
+      defaultTtl: 60_000,
+      maxCapacity: 1_000,
+    });
   });
 });
