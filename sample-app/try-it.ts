@@ -24,6 +24,10 @@ function examples(url: string): Example[] {
     { command: `curl ${url}/tenants/acme/users/999`, note: '404, never cached' },
     { command: `curl ${url}/cache/stats`, note: 'hits, misses, loads, single-flight joins...' },
     { command: `curl ${url}/db/stats`, note: 'queries the fake database answered' },
+    {
+      command: `curl '${url}/cache/contains?key=users:tenant:acme:user:1'`,
+      note: 'is the entry cached here? (no load)',
+    },
   ];
 }
 
@@ -43,6 +47,7 @@ export function tryIt(baseUrl: string): string {
     'Try it (the fake database answers in DB_LATENCY_MS, 40 ms by default; a cache hit in about 1 ms):',
     ...lines,
     '',
-    'Settings (environment): PORT, CACHE_TTL_MS, CACHE_MAX_ENTRIES, DB_LATENCY_MS. Stop with Ctrl+C.',
+    'Settings (environment): PORT, CACHE_TTL_MS, CACHE_MAX_ENTRIES, DB_LATENCY_MS; to run several',
+    'instances on one Redis: REDIS_URL (and REDIS_CHANNEL, DB_NAMESPACE, INSTANCE_NAME). Stop with Ctrl+C.',
   ].join('\n');
 }

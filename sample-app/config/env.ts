@@ -27,3 +27,26 @@ export function readInteger(
   }
   return value;
 }
+
+/** The shape one text environment variable must have. */
+export interface TextVariable {
+  readonly pattern: RegExp;
+  /** Shown in the error message, e.g. "a redis:// URL". */
+  readonly expected: string;
+}
+
+/**
+ * Reads an optional text environment variable: undefined when unset or empty, `{ value }` when it
+ * matches, or an error message (like {@link readInteger}) when it does not.
+ */
+export function readText(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  spec: TextVariable,
+): { value: string } | string | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!spec.pattern.test(raw))
+    return `${name} must be ${spec.expected}, got ${JSON.stringify(raw)}`;
+  return { value: raw };
+}

@@ -3,7 +3,8 @@ import { AppConfig } from '../config/app-config.js';
 
 /**
  * Stands in for a real database: every query waits `DB_LATENCY_MS` (a network round trip) and
- * is counted, so the demo and the tests can see exactly what the cache saved.
+ * is counted, so the demo and the tests can see exactly what the cache saved. The rows live in
+ * {@link Tables} (this process's memory, or Redis when instances share them).
  */
 @Injectable()
 export class FakeDatabase {
@@ -17,10 +18,10 @@ export class FakeDatabase {
   }
 
   /** Runs `work` after one simulated round trip and returns a copy of its result. */
-  async query<T>(work: () => T): Promise<T> {
+  async query<T>(work: () => T | Promise<T>): Promise<T> {
     this.#queries++;
     await roundTrip(this.config.dbLatencyMs);
-    return structuredClone(work());
+    return structuredClone(await work());
   }
 }
 

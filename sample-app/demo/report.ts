@@ -1,3 +1,4 @@
+import { table } from './text-table.js';
 import type { StatsDelta, TourReport } from './tour.js';
 
 /** Renders the tour as a readable report: the step table, the final counters, the verdict. */
@@ -65,14 +66,4 @@ function pairs(record: object): string {
   return Object.entries(record)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-}
-
-function table(head: string[], rows: string[][], rightAligned: Set<number>): string {
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
-      .join('  ')
-      .trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

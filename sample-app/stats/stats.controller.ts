@@ -1,8 +1,16 @@
-import { Controller, Get } from '@nestjs/common';
-import { HydraCache, type CacheDiagnostics, type CacheStats } from '@hydracache/nestjs';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import {
+  HydraCache,
+  type CacheBusStats,
+  type CacheDiagnostics,
+  type CacheStats,
+} from '@hydracache/nestjs';
 import { FakeDatabase } from '../database/fake-database.js';
 
-/** Read-only counters, to watch the cache work: `GET /cache/stats` and `GET /db/stats`. */
+/**
+ * Read-only counters, to watch the cache work: `GET /cache/stats`, `GET /db/stats`, and
+ * `GET /cache/contains?key=...` (whether an entry is cached here, without loading or counting it).
+ */
 @Controller()
 export class StatsController {
   constructor(
@@ -10,9 +18,20 @@ export class StatsController {
     private readonly db: FakeDatabase,
   ) {}
 
+  /** `bus` is present only when the cache is on a bus (`REDIS_URL` set). */
   @Get('cache/stats')
-  cacheStats(): { stats: CacheStats; diagnostics: CacheDiagnostics } {
-    return { stats: this.cache.stats(), diagnostics: this.cache.diagnostics() };
+  cacheStats(): { stats: CacheStats; diagnostics: CacheDiagnostics; bus?: CacheBusStats } {
+    const bus = this.cache.busStats();
+    const counters = { stats: this.cache.stats(), diagnostics: this.cache.diagnostics() };
+    return bus === undefined ? counters : { ...counters, bus };
+  }
+
+  @Get('cache/contains')
+  async contains(@Query('key') key: unknown): Promise<{ key: string; cached: boolean }> {
+    if (typeof key !== 'string' || key === '') {
+      throw new BadRequestException('key must be given once, e.g. ?key=users:tenant:acme:user:1');
+    }
+    return { key, cached: await this.cache.containsKey(key) };
   }
 
   @Get('db/stats')
