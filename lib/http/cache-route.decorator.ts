@@ -84,8 +84,10 @@ export function CacheRoute(options: CacheRouteOptions = {}): ClassDecorator & Me
   if (checked.public === true && checked.ttl === undefined) {
     throw CacheErrors.invalidOption('public', 'a ttl to derive max-age from (set ttl too)', true);
   }
-  const vary = checked.vary?.map((name) => name.toLowerCase());
-  return SetMetadata(CACHE_ROUTE_METADATA, Object.freeze({ ...checked, vary }));
+  if (checked.vary !== undefined) checked.vary = checked.vary.map((name) => name.toLowerCase());
+  // Only the options given: a route's own options then override its controller's field by field.
+  const given = Object.entries(checked).filter(([, value]) => value !== undefined);
+  return SetMetadata(CACHE_ROUTE_METADATA, Object.freeze(Object.fromEntries(given)));
 }
 
 function checkHeaderNames(names: unknown, field: string): readonly string[] {
