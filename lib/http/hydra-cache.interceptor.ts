@@ -133,7 +133,16 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
       this.#writeHeaders(response, route, 'not-stored');
       return ran === undefined ? next.handle() : of(ran.body);
     }
-    const outcome: CacheOutcome = ran !== undefined ? 'stored' : joining ? 'collapsed' : 'hit';
+    // A load an invalidation overtook (stale-load safety) or an entry over maxEntryBytes is
+    // handed back but not stored: only a miss pays this check.
+    const outcome: CacheOutcome =
+      ran === undefined
+        ? joining
+          ? 'collapsed'
+          : 'hit'
+        : (await this.cache.containsKey(key))
+          ? 'stored'
+          : 'not-stored';
     this.#writeHeaders(response, route, outcome, entry, tags);
     if (noneMatch(request.headers['if-none-match'], entry.etag)) {
       // Express answers 304 itself when the ETag just set matches (req.fresh); Fastify by the hook.
@@ -185,7 +194,8 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
       outcome,
       etag: entry?.etag,
       age: cached ? Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000)) : undefined,
-      maxAge: cached ? route.maxAge : undefined,
+      // A body the cache did not keep (e.g. a load an invalidation overtook) is not for sharing.
+      maxAge: cached && outcome !== 'not-stored' ? route.maxAge : undefined,
       vary: route.vary,
       cacheControl: response.getHeader('cache-control'),
       tags:
