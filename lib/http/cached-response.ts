@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { tagList } from '../core/tag-set.js';
+import type { RouteTags } from './cache-route.decorator.js';
 
 /** What the interceptor stores per response: the body and what it computed once at store time. */
 export interface CachedResponse {
@@ -64,4 +66,33 @@ function classOf(body: object): BodyKind {
   if (typeof (body as { getStream?: unknown }).getStream === 'function') return 'other';
   if (typeof (body as { subscribe?: unknown }).subscribe === 'function') return 'other';
   return 'class-instance';
+}
+
+/** The response fields read here; Express's `res` and Fastify's `reply` both have them. */
+export interface RouteResponse {
+  readonly statusCode: number;
+  getHeader(name: string): unknown;
+}
+
+/**
+ * The entry to store for a handler's result; undefined when the response must not be cached
+ * (non-2xx status, a `Set-Cookie`, a stream or buffer), `'class-instance'` when it returned one.
+ */
+export function responseEntry(
+  body: unknown,
+  response: RouteResponse,
+  resultTags: ((body: unknown) => RouteTags) | undefined,
+): CachedResponse | 'class-instance' | undefined {
+  const status = response.statusCode;
+  if (status < 200 || status > 299 || response.getHeader('set-cookie') !== undefined) {
+    return undefined;
+  }
+  const kind = bodyKind(body);
+  if (kind !== 'plain') return kind === 'class-instance' ? kind : undefined;
+  return {
+    body,
+    etag: entityTag(body),
+    storedAt: Date.now(),
+    resultTags: resultTags === undefined ? [] : tagList(resultTags(body), 'resultTags'),
+  };
 }

@@ -9,19 +9,12 @@ import {
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import { HydraCache } from '../core/hydra-cache.js';
-import { tagList } from '../core/tag-set.js';
 import { writeCacheHeaders, type CacheOutcome, type HeaderWriter } from './cache-headers.js';
 import type { RouteRequest } from './cache-route.decorator.js';
-import { bodyKind, entityTag, type CachedResponse } from './cached-response.js';
+import { responseEntry, type CachedResponse, type RouteResponse } from './cached-response.js';
 import { answerNotModifiedOnFastify, markNotModified, noneMatch } from './conditional-request.js';
 import { hasUndeclaredCredentials, routeKey } from './route-cache-key.js';
-import { RouteSettingsReader, type RouteSettings } from './route-settings.js';
-
-/** The response fields read here; Express's `res` and Fastify's `reply` both have them. */
-interface RouteResponse {
-  readonly statusCode: number;
-  getHeader(name: string): unknown;
-}
+import { RouteSettingsReader, requestTags, type RouteSettings } from './route-settings.js';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 const RESULT_TAGS = (entry: CachedResponse | undefined) => entry?.resultTags ?? NO_TAGS;
@@ -121,7 +114,9 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
         try {
           const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
           ran = { body };
-          return this.#toEntry(context, route, body, response);
+          const entry = responseEntry(body, response, route.resultTags);
+          if (entry === 'class-instance') this.#warnClassInstance(context);
+          return entry === 'class-instance' ? undefined : entry;
         } finally {
           this.#loading.delete(key);
         }
@@ -150,31 +145,6 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
       return of(undefined);
     }
     return of(ran === undefined ? entry.body : ran.body);
-  }
-
-  /** The entry to store for a handler result, or undefined when the response must not be cached. */
-  #toEntry(
-    context: ExecutionContext,
-    route: RouteSettings,
-    body: unknown,
-    response: RouteResponse,
-  ): CachedResponse | undefined {
-    const status = response.statusCode;
-    if (status < 200 || status > 299 || response.getHeader('set-cookie') !== undefined) {
-      return undefined;
-    }
-    const kind = bodyKind(body);
-    if (kind !== 'plain') {
-      if (kind === 'class-instance') this.#warnClassInstance(context);
-      return undefined;
-    }
-    return {
-      body,
-      etag: entityTag(body),
-      storedAt: Date.now(),
-      resultTags:
-        route.resultTags === undefined ? NO_TAGS : tagList(route.resultTags(body), 'resultTags'),
-    };
   }
 
   #writeHeaders(
@@ -216,14 +186,4 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
         'the earlier APP_INTERCEPTOR) so it caches the serialized body, or return plain data.',
     );
   }
-}
-
-/** The route's tags for this request, from the route params/query when `tags` is a function. */
-function requestTags(
-  route: RouteSettings,
-  request: RouteRequest,
-  context: ExecutionContext,
-): readonly string[] {
-  const tags = route.tags!;
-  return typeof tags === 'function' ? tagList(tags(request, context), 'tags') : (tags as string[]);
 }

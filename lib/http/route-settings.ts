@@ -1,5 +1,11 @@
+import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
-import { CACHE_ROUTE_METADATA, type CacheRouteOptions } from './cache-route.decorator.js';
+import { tagList } from '../core/tag-set.js';
+import {
+  CACHE_ROUTE_METADATA,
+  type CacheRouteOptions,
+  type RouteRequest,
+} from './cache-route.decorator.js';
 
 /** Longest `max-age` sent, in seconds (one year, RFC 9111's advice for "never expires"). */
 const MAX_AGE_CAP = 31_536_000;
@@ -51,4 +57,15 @@ export class RouteSettingsReader {
         : undefined;
     return { ...options, perCaller, maxAge };
   }
+}
+
+/** The route's tags for this request: its `tags`, called with the request when a function. */
+export function requestTags(
+  route: RouteSettings,
+  request: RouteRequest,
+  context: ExecutionContext,
+): readonly string[] {
+  const tags = route.tags;
+  if (tags === undefined) return [];
+  return typeof tags === 'function' ? tagList(tags(request, context), 'tags') : (tags as string[]);
 }
