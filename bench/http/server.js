@@ -3,7 +3,7 @@
  * `hydracache`, `cache-manager` or `none`. The same app shape for all three: an Express Nest app
  * with `GET /items/:id` (a catalogue page of 20 items) and `GET /slow/:id` (the same after a
  * 20 ms "database" wait, for the stampede). Prints `port <n>` once listening; `GET /handler-runs`
- * reports how often each handler ran. Imports the library from dist/ (run `npm run build` first).
+ * reports how often each handler ran, `GET /cpu` the server's CPU time so far (process.cpuUsage). Imports the library from dist/ (run `npm run build` first).
  */
 import 'reflect-metadata';
 import { Controller, Get, Module, Param, UseInterceptors } from '@nestjs/common';
@@ -40,14 +40,21 @@ class BenchController {
     await new Promise((resolve) => setTimeout(resolve, 20));
     return page(id);
   }
+}
+
+/** Measurement endpoints, in a controller no cache interceptor applies to. */
+class OpsController {
   handlerRuns() {
     return runs;
+  }
+  cpu() {
+    return process.cpuUsage();
   }
 }
 
 /** Applies decorators without decorator syntax (this file is plain JavaScript). */
-function route(name, path, cacheRoute) {
-  const proto = BenchController.prototype;
+function route(name, path, cacheRoute, controller = BenchController) {
+  const proto = controller.prototype;
   if (path.includes(':id')) Param('id')(proto, name, 0);
   const decorators = [Get(path)];
   if (cacheRoute && variant === 'hydracache') decorators.push(CacheRoute({ ttl: TTL }));
@@ -55,7 +62,9 @@ function route(name, path, cacheRoute) {
 }
 route('items', 'items/:id', true);
 route('slow', 'slow/:id', true);
-route('handlerRuns', 'handler-runs', false);
+route('handlerRuns', 'handler-runs', false, OpsController);
+route('cpu', 'cpu', false, OpsController);
+Reflect.decorate([Controller()], OpsController);
 const controllerDecorators = [Controller()];
 if (variant === 'hydracache') controllerDecorators.push(UseInterceptors(HydraCacheInterceptor));
 if (variant === 'cache-manager') controllerDecorators.push(UseInterceptors(CacheInterceptor));
@@ -69,7 +78,7 @@ const imports = {
 if (imports === undefined) throw new Error(`unknown variant ${variant}`);
 
 class AppModule {}
-Reflect.decorate([Module({ imports, controllers: [BenchController] })], AppModule);
+Reflect.decorate([Module({ imports, controllers: [BenchController, OpsController] })], AppModule);
 
 const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: false });
 await app.listen(0, '127.0.0.1');
