@@ -12,6 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import * as prettier from 'prettier';
 
 const quick = process.argv.includes('--quick');
 const VARIANTS = ['hydracache', 'cache-manager', 'none'];
@@ -183,5 +184,7 @@ const lines = [
   }),
   '',
 ];
-writeFileSync(RESULTS, lines.join('\n'));
+// Formatted as `npm run lint` checks it (prettier aligns the tables).
+const config = await prettier.resolveConfig(RESULTS);
+writeFileSync(RESULTS, await prettier.format(lines.join('\n'), { ...config, filepath: RESULTS }));
 console.log(`wrote ${RESULTS}`);
