@@ -38,8 +38,9 @@ export interface CacheHeaderFacts {
 }
 
 /**
- * Writes `Cache-Status`, `X-Cache` (HIT or MISS, as `@nestjs/cache-manager` sends), and, for a
- * cached body, `ETag`, `Age`, `Cache-Control` and `Vary`, plus the tag header when asked for.
+ * Writes `Cache-Status`, `X-Cache` (HIT or MISS, as `@nestjs/cache-manager` sends),
+ * `Cache-Control` (unless the route set one) and `Vary`; for a cached body also `ETag`, `Age`
+ * and, when asked for, the tag header.
  */
 export function writeCacheHeaders(headers: HeaderWriter, facts: CacheHeaderFacts): void {
   const set = (name: string, value: string) => headers.set(name, value);
