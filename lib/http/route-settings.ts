@@ -1,0 +1,71 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import { tagList } from '../core/tag-set.js';
+import {
+  CACHE_ROUTE_METADATA,
+  type CacheRouteOptions,
+  type RouteRequest,
+} from './cache-route.decorator.js';
+
+/** Longest `max-age` sent, in seconds (one year, RFC 9111's advice for "never expires"). */
+const MAX_AGE_CAP = 31_536_000;
+
+/** A route's options, merged from its controller and itself, plus what follows from them. */
+export interface RouteSettings extends CacheRouteOptions {
+  /** True when the key varies per caller (a `key` function, or `vary` naming a credential). */
+  readonly perCaller: boolean;
+  /** `max-age` in seconds for public routes not keyed per caller; undefined otherwise. */
+  readonly maxAge: number | undefined;
+}
+
+/**
+ * Reads and merges `@CacheRoute` metadata once per (controller, handler) pair: a subclass
+ * controller sharing an inherited handler gets its own settings.
+ */
+export class RouteSettingsReader {
+  readonly #byClass = new WeakMap<object, WeakMap<object, RouteSettings | null>>();
+
+  constructor(private readonly reflector: Reflector) {}
+
+  /** The settings of the route, or null when neither it nor its controller has `@CacheRoute`. */
+  read(controller: object, handler: object): RouteSettings | null {
+    let byHandler = this.#byClass.get(controller);
+    if (byHandler === undefined) this.#byClass.set(controller, (byHandler = new WeakMap()));
+    let settings = byHandler.get(handler);
+    if (settings === undefined)
+      byHandler.set(handler, (settings = this.#resolve(controller, handler)));
+    return settings;
+  }
+
+  #resolve(controller: object, handler: object): RouteSettings | null {
+    const own = this.reflector.get<CacheRouteOptions | undefined>(
+      CACHE_ROUTE_METADATA,
+      handler as () => unknown,
+    );
+    const ofClass = this.reflector.get<CacheRouteOptions | undefined>(
+      CACHE_ROUTE_METADATA,
+      controller as () => unknown,
+    );
+    if (own === undefined && ofClass === undefined) return null;
+    const options: CacheRouteOptions = { ...ofClass, ...own };
+    const perCaller =
+      options.key !== undefined ||
+      (options.vary ?? []).some((name) => name === 'authorization' || name === 'cookie');
+    const maxAge =
+      options.public === true && !perCaller && options.ttl !== undefined
+        ? Math.min(MAX_AGE_CAP, Math.floor(options.ttl / 1000))
+        : undefined;
+    return { ...options, perCaller, maxAge };
+  }
+}
+
+/** The route's tags for this request: its `tags`, called with the request when a function. */
+export function requestTags(
+  route: RouteSettings,
+  request: RouteRequest,
+  context: ExecutionContext,
+): readonly string[] {
+  const tags = route.tags;
+  if (tags === undefined) return [];
+  return typeof tags === 'function' ? tagList(tags(request, context), 'tags') : (tags as string[]);
+}
