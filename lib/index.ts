@@ -52,3 +52,18 @@ export { InjectHydraCache } from './nest/inject-hydra-cache.decorator.js';
 export { getHydraCacheToken } from './nest/cache-tokens.js';
 export type { CacheChoice } from './nest/invalidate-after.js';
 export type { AsyncMethod } from './nest/method-decorator.js';
+
+export {
+  HydraCacheInterceptor,
+  CacheRoute,
+  CACHE_ROUTE_METADATA,
+  CACHE_STATUS,
+} from './http/index.js';
+export type {
+  CacheRouteOptions,
+  FromRequest,
+  RouteRequest,
+  RouteTags,
+  TagHeader,
+  CacheOutcome,
+} from './http/index.js';
