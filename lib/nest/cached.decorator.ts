@@ -41,25 +41,51 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
  */
 export function Cached<A extends unknown[] = any[], R = any>(options: CachedOptions<A, R> = {}) {
   const plan = planCached(options);
-  return methodDecorator<A, R>(
-    (original, site) =>
-      // Not async: a rejection-ready result without the extra promise an async wrapper adds on
-      // every hit. Every synchronous failure is still turned into a rejection.
-      function cached(this: unknown, ...args: [...A, ...any[]]): Promise<R> {
-        try {
-          // Option functions take a prefix of the method's parameters; they ignore the rest.
-          const optionArgs = args as unknown as A;
-          const cache = cacheOf(this, site, 'Cached', plan.cacheName);
-          return cache.getOrLoad<R>(
-            plan.key(cache, this, site, optionArgs),
-            plan.loadOptions(optionArgs),
-            () => original.apply(this, args),
-          );
-        } catch (error) {
-          return Promise.reject(error);
+  return methodDecorator<A, R>((original, site) => {
+    // Not async: a rejection-ready result without the extra promise an async wrapper adds on
+    // every hit. Every synchronous failure is still turned into a rejection.
+    const cached = function (this: unknown, ...args: [...A, ...any[]]): Promise<R> {
+      try {
+        if (isSuperCallFromCachedOverride(this, site.propertyKey, cached)) {
+          // The override's own load is what called us: caching this call too would join that
+          // load (same default key) and wait on itself. Its result is cached by the override.
+          return original.apply(this, args);
         }
-      },
-    plan.cacheName,
+        // Option functions take a prefix of the method's parameters; they ignore the rest.
+        const optionArgs = args as unknown as A;
+        const cache = cacheOf(this, site, 'Cached', plan.cacheName);
+        return cache.getOrLoad<R>(
+          plan.key(cache, this, site, optionArgs),
+          plan.loadOptions(optionArgs),
+          () => original.apply(this, args),
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+    cachedWrappers.add(cached);
+    return cached;
+  }, plan.cacheName);
+}
+
+/** Every method `@Cached` has installed, to recognise an override that is cached too. */
+const cachedWrappers = new WeakSet<object>();
+
+/**
+ * True when `wrapper` runs through `super` from an override of the same method that is itself
+ * `@Cached` (a generic CRUD base class with a cached subclass): the instance dispatches the method
+ * to another cached wrapper than this one. One property read on every call; the WeakSet is only
+ * consulted for overridden methods.
+ */
+function isSuperCallFromCachedOverride(
+  instance: unknown,
+  propertyKey: string | symbol,
+  wrapper: object,
+): boolean {
+  if (instance === null || typeof instance !== 'object') return false;
+  const dispatched = (instance as Record<string | symbol, unknown>)[propertyKey];
+  return (
+    dispatched !== wrapper && typeof dispatched === 'function' && cachedWrappers.has(dispatched)
   );
 }
 

@@ -7,6 +7,8 @@ export interface MethodSite {
   readonly label: string;
   readonly className: string;
   readonly methodName: string;
+  /** The method's property key on the prototype. */
+  readonly propertyKey: string | symbol;
   /** The class default keys are named after (the instance's own class for inherited methods). */
   readonly owner: ClassRef;
 }
@@ -16,7 +18,7 @@ export function siteAt(target: object, propertyKey: string | symbol): MethodSite
   const owner = (target as { constructor: ClassRef }).constructor;
   const className = owner.name;
   const methodName = methodNameOf(propertyKey);
-  return { label: `${className}.${methodName}`, className, methodName, owner };
+  return { label: `${className}.${methodName}`, className, methodName, propertyKey, owner };
 }
 
 /**
@@ -28,12 +30,7 @@ export function siteOf(instance: unknown, site: MethodSite): MethodSite {
   const owner = (instance as { constructor?: ClassRef }).constructor;
   if (typeof owner !== 'function' || owner === site.owner) return site;
   const className = owner.name === '' ? site.className : owner.name;
-  return {
-    label: `${className}.${site.methodName}`,
-    className,
-    methodName: site.methodName,
-    owner,
-  };
+  return { ...site, label: `${className}.${site.methodName}`, className, owner };
 }
 
 /** Names given so far to unregistered symbols, so each keeps one name for the process's life. */

@@ -20,7 +20,13 @@ class OtherDto {
 }
 
 class Site {}
-const site: MethodSite = { label: 'Site.m', className: 'Site', methodName: 'm', owner: Site };
+const site: MethodSite = {
+  label: 'Site.m',
+  className: 'Site',
+  methodName: 'm',
+  propertyKey: 'm',
+  owner: Site,
+};
 
 // A small domain, so that two random argument lists often print alike: that is where a key
 // collision would show. -0 is keyed like 0 on purpose (documented); generate only 0.
