@@ -107,18 +107,22 @@ describe('sample app (HTTP, supertest)', () => {
   });
 
   it('caches tenants through a TypedCache and drops a whole tenant on PUT', async () => {
-    await http()
+    const miss = await http()
       .get('/tenants/acme')
       .expect(200, { id: 'acme', name: 'Acme Corp', plan: 'enterprise' });
-    await http().get('/tenants/acme').expect(200);
+    expect(miss.headers['cache-status']).toBe('hydracache; fwd=miss; stored');
+    const hit = await http().get('/tenants/acme').expect(200);
+    expect(hit.headers['cache-status']).toBe('hydracache; hit');
+    // The whole response is cached with an ETag: a revalidation is answered 304 from the cache.
+    await http().get('/tenants/acme').set('If-None-Match', miss.headers.etag!).expect(304);
     await http().get('/tenants/acme/users/1').expect(200);
     await http().get('/tenants/globex/users/1').expect(200);
     expect(db.queries).toBe(3);
     expect(await app.get(HydraCache).containsKey('tenants:tenant:acme')).toBe(true);
 
     await http().put('/tenants/acme').send({ name: 'Acme Inc', plan: 'team' }).expect(200);
-    // The tenant entry and its user went; the other tenant's user stayed.
-    expect(await stats()).toMatchObject({ invalidations: 2, size: 1 });
+    // The tenant entry, its cached response and its user went; the other tenant's user stayed.
+    expect(await stats()).toMatchObject({ invalidations: 3, size: 1 });
     await http().get('/tenants/acme').expect(200, { id: 'acme', name: 'Acme Inc', plan: 'team' });
     await http().get('/tenants/globex/users/1').expect(200);
     expect(db.queries).toBe(5);
