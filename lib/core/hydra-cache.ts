@@ -17,6 +17,7 @@ import {
 } from './hydra-cache.settings.js';
 import { LoadCoordinator, MISS, type Loader } from './load-coordinator.js';
 import { Entry, LruStore, type RemovalCause } from './lru-store.js';
+import { ReadClock } from './read-clock.js';
 import { StoredValues } from './stored-values.js';
 import { TagIndex } from './tag-index.js';
 import { tagList } from './tag-set.js';
@@ -50,6 +51,7 @@ export class HydraCache {
   readonly #store: LruStore;
   readonly #values: StoredValues;
   readonly #loads: LoadCoordinator;
+  readonly #clock = new ReadClock();
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
@@ -77,7 +79,7 @@ export class HydraCache {
   /** The value for `key`, or undefined when missing or expired. Rejects with `E_DECODE` (and drops the entry) when it cannot be decoded. */
   async get<T = unknown>(key: KeyInput): Promise<T | undefined> {
     const k = keyText(key);
-    const entry = this.#store.get(k, Date.now());
+    const entry = this.#store.get(k, this.#clock.now());
     if (entry === undefined) {
       this.#stats.misses++;
       return undefined;
@@ -259,7 +261,7 @@ export class HydraCache {
 
   /** A hit's decoded value, or MISS; an undecodable entry is dropped so the load can replace it. */
   #readForLoad(key: string): unknown {
-    const entry = this.#store.get(key, Date.now());
+    const entry = this.#store.get(key, this.#clock.now());
     if (entry === undefined) return MISS;
     try {
       return this.#values.decode(entry.data);

@@ -1,5 +1,3 @@
-import QuickLRU from 'quick-lru';
-
 /**
  * One stored value: its key, encoded bytes, absolute expiry and tags. The first two tags sit in
  * fields of their own and only a third or later one in an array: most entries carry one or two
@@ -32,80 +30,70 @@ export class Entry {
 export type RemovalCause = 'evicted' | 'expired' | 'deleted' | 'replaced';
 
 /**
- * Bounded storage over quick-lru, keeping its recency scheme and making its bound exact.
+ * Bounded storage with quick-lru's recency scheme: two generations of entries, each a Map from key
+ * to {@link Entry}. Writes and reads go to the recent generation; a read of an old-generation
+ * entry moves it there; when the recent generation reaches the capacity it becomes the old one
+ * and a new recent one starts. Eviction order is therefore approximately LRU: an entry not
+ * touched since the last swap goes before any entry that was, oldest first.
  *
- * quick-lru keeps two generations (a Map of entries written or read since the last swap, and the
- * Map before it); a read of an old-generation entry moves it to the new one, and when the new one
- * fills up it becomes the old one. Eviction order is therefore approximately LRU: an entry not
- * touched since the last swap goes before any entry that was, oldest first. On its own quick-lru
- * may hold almost twice its `maxSize`, so this store evicts the first entry in that order itself
- * before inserting a new key at capacity, which makes `maxCapacity` a hard bound. Replacing a key
- * deletes it first, so no key sits in both generations; with both in place, quick-lru's own swap
- * only ever finds an empty old generation, and the eviction hook is wired for safety.
- * Expiry is kept here (quick-lru's `maxAge` is unused), so reads of quick-lru have no side effects.
+ * Unlike quick-lru, which may hold almost twice its `maxSize`, the store evicts the first entry
+ * in that order before inserting a new key at capacity, so `capacity` is a hard bound (and the
+ * old generation is always empty when a swap happens). Entries sit in the Maps directly, with no
+ * wrapper, so a hit is one Map lookup and one object read. Expiry is checked against the `now`
+ * the caller passes; reads and `has` remove an expired entry they find.
  */
 export class LruStore {
-  readonly #lru: QuickLRU<string, Entry>;
   readonly #capacity: number;
   readonly #onRemove: (entry: Entry, cause: RemovalCause) => void;
-  #size = 0;
+  #recent = new Map<string, Entry>();
+  #old = new Map<string, Entry>();
 
   constructor(capacity: number, onRemove: (entry: Entry, cause: RemovalCause) => void) {
     this.#capacity = capacity;
     this.#onRemove = onRemove;
-    this.#lru = new QuickLRU<string, Entry>({
-      maxSize: capacity,
-      onEviction: (key, entry) => this.#evicted(key, entry),
-    });
   }
 
   /** Number of stored entries, expired ones not yet removed included. */
   get size(): number {
-    return this.#size;
+    return this.#recent.size + this.#old.size;
   }
 
   /** The live entry for `key`, marking it recently used; removes and skips an expired one. */
   get(key: string, now: number): Entry | undefined {
-    const entry = this.#lru.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= now) {
-      this.#delete(key, entry, 'expired');
+    const entry = this.#recent.get(key);
+    if (entry !== undefined) {
+      if (entry.expiresAt > now) return entry;
+      this.#recent.delete(key);
+      this.#onRemove(entry, 'expired');
       return undefined;
     }
-    return entry;
+    return this.#getOld(key, now);
   }
 
   /** True when `key` holds a live entry; removes an expired one. Does not touch recency. */
   has(key: string, now: number): boolean {
-    const entry = this.#lru.peek(key);
+    const entry = this.#find(key);
     if (entry === undefined) return false;
     if (entry.expiresAt > now) return true;
-    this.#delete(key, entry, 'expired');
+    this.#delete(entry, 'expired');
     return false;
-  }
-
-  /** The entry for `key`, expired or not, without touching recency. */
-  peek(key: string): Entry | undefined {
-    return this.#lru.peek(key);
   }
 
   /** Stores `entry` under its key, replacing any previous one and evicting the least recent entry when full. */
   set(entry: Entry): void {
-    const key = entry.key;
-    const previous = this.#lru.peek(key);
+    const previous = this.#find(entry.key);
     if (previous !== undefined) {
-      this.#delete(key, previous, 'replaced');
-    } else if (this.#size >= this.#capacity) {
+      this.#delete(previous, 'replaced');
+    } else if (this.size >= this.#capacity) {
       this.#evictLeastRecent();
     }
-    this.#lru.set(key, entry);
-    this.#size++;
+    this.#addRecent(entry);
   }
 
   /** Removes the entry for `key`; returns it (expired or not), or undefined when absent. */
   delete(key: string): Entry | undefined {
-    const entry = this.#lru.peek(key);
-    if (entry !== undefined) this.#delete(key, entry, 'deleted');
+    const entry = this.#find(key);
+    if (entry !== undefined) this.#delete(entry, 'deleted');
     return entry;
   }
 
@@ -114,34 +102,47 @@ export class LruStore {
    * those): unlike {@link delete} it skips looking the key up first.
    */
   remove(entry: Entry): void {
-    this.#delete(entry.key, entry, 'deleted');
+    this.#delete(entry, 'deleted');
   }
 
   /** Removes every entry without reporting them individually. */
   clear(): void {
-    this.#lru.clear();
-    this.#size = 0;
+    this.#recent.clear();
+    this.#old.clear();
   }
 
-  #delete(key: string, entry: Entry, cause: RemovalCause): void {
-    this.#lru.delete(key);
-    this.#size--;
+  #getOld(key: string, now: number): Entry | undefined {
+    const entry = this.#old.get(key);
+    if (entry === undefined) return undefined;
+    // Moved before the expiry check, as quick-lru does: the move may swap generations.
+    this.#old.delete(key);
+    this.#addRecent(entry);
+    if (entry.expiresAt > now) return entry;
+    this.#delete(entry, 'expired');
+    return undefined;
+  }
+
+  #find(key: string): Entry | undefined {
+    return this.#recent.get(key) ?? this.#old.get(key);
+  }
+
+  #addRecent(entry: Entry): void {
+    this.#recent.set(entry.key, entry);
+    if (this.#recent.size < this.#capacity) return;
+    // The bound keeps the old generation empty here, so the swap drops nothing.
+    this.#old = this.#recent;
+    this.#recent = new Map();
+  }
+
+  #delete(entry: Entry, cause: RemovalCause): void {
+    if (!this.#recent.delete(entry.key)) this.#old.delete(entry.key);
     this.#onRemove(entry, cause);
   }
 
-  /** Evicts the first entry in quick-lru's ascending order (old generation first). */
+  /** Evicts the first entry of the old generation, or of the recent one when the old is empty. */
   #evictLeastRecent(): void {
-    const first = this.#lru.entriesAscending().next();
-    if (first.done === true) return;
-    const [key, entry] = first.value;
-    this.#delete(key, entry, 'evicted');
-  }
-
-  #evicted(key: string, entry: Entry): void {
-    // quick-lru reports its whole old generation on a swap; only an entry that is still the
-    // stored one for its key really leaves the cache.
-    if (this.#lru.peek(key) !== entry) return;
-    this.#size--;
-    this.#onRemove(entry, 'evicted');
+    const generation = this.#old.size > 0 ? this.#old : this.#recent;
+    const first = generation.values().next();
+    if (first.done !== true) this.#delete(first.value, 'evicted');
   }
 }
