@@ -130,7 +130,7 @@ export class HydraCache {
         return Promise.resolve(hit as T);
       }
       this.#stats.misses++;
-      return this.#loads.load(k, resolveOptions(options), loader);
+      return this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
     } catch (error) {
       return Promise.reject(error as Error);
     }
