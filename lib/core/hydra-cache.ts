@@ -79,13 +79,13 @@ export class HydraCache {
   /** The value for `key`, or undefined when missing or expired. Rejects with `E_DECODE` (and drops the entry) when it cannot be decoded. */
   async get<T = unknown>(key: KeyInput): Promise<T | undefined> {
     const k = keyText(key);
-    const entry = this.#store.get(k, this.#clock.now());
-    if (entry === undefined) {
+    const data = this.#store.read(k, this.#clock.now());
+    if (data === undefined) {
       this.#stats.misses++;
       return undefined;
     }
     try {
-      const value = this.#values.decode(entry.data) as T;
+      const value = this.#values.decode(data) as T;
       this.#stats.hits++;
       return value;
     } catch (cause) {
@@ -261,10 +261,10 @@ export class HydraCache {
 
   /** A hit's decoded value, or MISS; an undecodable entry is dropped so the load can replace it. */
   #readForLoad(key: string): unknown {
-    const entry = this.#store.get(key, this.#clock.now());
-    if (entry === undefined) return MISS;
+    const data = this.#store.read(key, this.#clock.now());
+    if (data === undefined) return MISS;
     try {
-      return this.#values.decode(entry.data);
+      return this.#values.decode(data);
     } catch {
       this.#store.delete(key);
       return MISS;

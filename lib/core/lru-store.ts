@@ -29,28 +29,39 @@ export class Entry {
 /** Why an entry left the store, for the listener. */
 export type RemovalCause = 'evicted' | 'expired' | 'deleted' | 'replaced';
 
+/** Slots the value and expiry columns start with; they double as needed, up to the capacity. */
+const FIRST_SLOTS = 64;
+
 /**
- * Bounded storage with quick-lru's recency scheme: two generations of entries, each a Map from key
- * to {@link Entry}. Writes and reads go to the recent generation; a read of an old-generation
- * entry moves it there; when the recent generation reaches the capacity it becomes the old one
- * and a new recent one starts. Eviction order is therefore approximately LRU: an entry not
- * touched since the last swap goes before any entry that was, oldest first.
+ * Bounded storage with quick-lru's recency scheme: two generations, each a Map from key to the
+ * entry's slot. Writes go to the recent generation and so do reads of an old-generation entry;
+ * when the recent generation reaches the capacity it becomes the old one and a new recent one
+ * starts. Eviction order is therefore approximately LRU: an entry not touched since the last swap
+ * goes before any entry that was, oldest first. Unlike quick-lru, which may hold almost twice its
+ * `maxSize`, the store evicts the first entry in that order before inserting a new key at
+ * capacity, so `capacity` is a hard bound (and the old generation is empty whenever it swaps).
  *
- * Unlike quick-lru, which may hold almost twice its `maxSize`, the store evicts the first entry
- * in that order before inserting a new key at capacity, so `capacity` is a hard bound (and the
- * old generation is always empty when a swap happens). Entries sit in the Maps directly, with no
- * wrapper, so a hit is one Map lookup and one object read. Expiry is checked against the `now`
- * the caller passes; reads and `has` remove an expired entry they find.
+ * Each entry has a slot: its {@link Entry}, its stored value and its expiry sit at that index of
+ * three columns, the expiries in a Float64Array. A hit reads the key's slot from a Map, then the
+ * expiry and the value from the dense columns, without touching the Entry object, which lives
+ * wherever the heap put it; with many keys read in no particular order, that saves the hit a
+ * cache miss. Reads and `has` remove an expired entry they find.
  */
 export class LruStore {
   readonly #capacity: number;
   readonly #onRemove: (entry: Entry, cause: RemovalCause) => void;
-  #recent = new Map<string, Entry>();
-  #old = new Map<string, Entry>();
+  #recent = new Map<string, number>();
+  #old = new Map<string, number>();
+  #entries: (Entry | undefined)[] = [];
+  #data: unknown[] = [];
+  #expires: Float64Array;
+  /** Slots freed by removals, reused before new ones. */
+  #free: number[] = [];
 
   constructor(capacity: number, onRemove: (entry: Entry, cause: RemovalCause) => void) {
     this.#capacity = capacity;
     this.#onRemove = onRemove;
+    this.#expires = new Float64Array(Math.min(capacity, FIRST_SLOTS));
   }
 
   /** Number of stored entries, expired ones not yet removed included. */
@@ -58,91 +69,113 @@ export class LruStore {
     return this.#recent.size + this.#old.size;
   }
 
-  /** The live entry for `key`, marking it recently used; removes and skips an expired one. */
-  get(key: string, now: number): Entry | undefined {
-    const entry = this.#recent.get(key);
-    if (entry !== undefined) {
-      if (entry.expiresAt > now) return entry;
-      this.#recent.delete(key);
-      this.#onRemove(entry, 'expired');
-      return undefined;
-    }
-    return this.#getOld(key, now);
+  /**
+   * The stored value (`Entry.data`) of `key`'s live entry, marking it recently used; undefined
+   * when there is none (stored values are never undefined). Removes an expired entry it finds.
+   */
+  read(key: string, now: number): unknown {
+    const slot = this.#recent.get(key);
+    if (slot === undefined) return this.#readOld(key, now);
+    if (this.#expires[slot]! > now) return this.#data[slot];
+    this.#remove(key, slot, 'expired');
+    return undefined;
   }
 
   /** True when `key` holds a live entry; removes an expired one. Does not touch recency. */
   has(key: string, now: number): boolean {
-    const entry = this.#find(key);
-    if (entry === undefined) return false;
-    if (entry.expiresAt > now) return true;
-    this.#delete(entry, 'expired');
+    const slot = this.#find(key);
+    if (slot === undefined) return false;
+    if (this.#expires[slot]! > now) return true;
+    this.#remove(key, slot, 'expired');
     return false;
   }
 
   /** Stores `entry` under its key, replacing any previous one and evicting the least recent entry when full. */
   set(entry: Entry): void {
-    const previous = this.#find(entry.key);
+    const key = entry.key;
+    const previous = this.#find(key);
     if (previous !== undefined) {
-      this.#delete(previous, 'replaced');
+      this.#remove(key, previous, 'replaced');
     } else if (this.size >= this.#capacity) {
       this.#evictLeastRecent();
     }
-    this.#addRecent(entry);
+    this.#addRecent(key, this.#place(entry));
   }
 
   /** Removes the entry for `key`; returns it (expired or not), or undefined when absent. */
   delete(key: string): Entry | undefined {
-    const entry = this.#find(key);
-    if (entry !== undefined) this.#delete(entry, 'deleted');
+    const slot = this.#find(key);
+    if (slot === undefined) return undefined;
+    const entry = this.#entries[slot];
+    this.#remove(key, slot, 'deleted');
     return entry;
   }
 
-  /**
-   * Removes `entry`, which must be the one stored for its key (the tag index only ever holds
-   * those): unlike {@link delete} it skips looking the key up first.
-   */
+  /** Removes `entry`, which must be the one stored for its key (the tag index only ever holds those). */
   remove(entry: Entry): void {
-    this.#delete(entry, 'deleted');
+    const slot = this.#find(entry.key);
+    if (slot !== undefined) this.#remove(entry.key, slot, 'deleted');
   }
 
   /** Removes every entry without reporting them individually. */
   clear(): void {
     this.#recent.clear();
     this.#old.clear();
+    this.#entries = [];
+    this.#data = [];
+    this.#free = [];
   }
 
-  #getOld(key: string, now: number): Entry | undefined {
-    const entry = this.#old.get(key);
-    if (entry === undefined) return undefined;
+  #readOld(key: string, now: number): unknown {
+    const slot = this.#old.get(key);
+    if (slot === undefined) return undefined;
     // Moved before the expiry check, as quick-lru does: the move may swap generations.
     this.#old.delete(key);
-    this.#addRecent(entry);
-    if (entry.expiresAt > now) return entry;
-    this.#delete(entry, 'expired');
+    this.#addRecent(key, slot);
+    if (this.#expires[slot]! > now) return this.#data[slot];
+    this.#remove(key, slot, 'expired');
     return undefined;
   }
 
-  #find(key: string): Entry | undefined {
+  #find(key: string): number | undefined {
     return this.#recent.get(key) ?? this.#old.get(key);
   }
 
-  #addRecent(entry: Entry): void {
-    this.#recent.set(entry.key, entry);
+  #addRecent(key: string, slot: number): void {
+    this.#recent.set(key, slot);
     if (this.#recent.size < this.#capacity) return;
     // The bound keeps the old generation empty here, so the swap drops nothing.
     this.#old = this.#recent;
     this.#recent = new Map();
   }
 
-  #delete(entry: Entry, cause: RemovalCause): void {
-    if (!this.#recent.delete(entry.key)) this.#old.delete(entry.key);
+  /** Puts `entry` in a free slot and returns it; at most `capacity` slots are ever in use. */
+  #place(entry: Entry): number {
+    const slot = this.#free.pop() ?? this.#entries.length;
+    if (slot >= this.#expires.length) {
+      const grown = new Float64Array(Math.min(this.#capacity, 2 * this.#expires.length));
+      grown.set(this.#expires);
+      this.#expires = grown;
+    }
+    this.#entries[slot] = entry;
+    this.#data[slot] = entry.data;
+    this.#expires[slot] = entry.expiresAt;
+    return slot;
+  }
+
+  #remove(key: string, slot: number, cause: RemovalCause): void {
+    if (!this.#recent.delete(key)) this.#old.delete(key);
+    const entry = this.#entries[slot]!;
+    this.#entries[slot] = undefined;
+    this.#data[slot] = undefined;
+    this.#free.push(slot);
     this.#onRemove(entry, cause);
   }
 
   /** Evicts the first entry of the old generation, or of the recent one when the old is empty. */
   #evictLeastRecent(): void {
     const generation = this.#old.size > 0 ? this.#old : this.#recent;
-    const first = generation.values().next();
-    if (first.done !== true) this.#delete(first.value, 'evicted');
+    const first = generation.entries().next();
+    if (first.done !== true) this.#remove(first.value[0], first.value[1], 'evicted');
   }
 }
