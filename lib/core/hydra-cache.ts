@@ -20,6 +20,7 @@ import {
 } from './hydra-cache.settings.js';
 import { LoadCoordinator, MISS, type Loader } from './load-coordinator.js';
 import { Entry, LruStore, type RemovalCause } from './lru-store.js';
+import { ReadClock } from './read-clock.js';
 import { StoredValues } from './stored-values.js';
 import { TagIndex } from './tag-index.js';
 import { tagList } from './tag-set.js';
@@ -54,6 +55,7 @@ export class HydraCache {
   readonly #values: StoredValues;
   readonly #loads: LoadCoordinator;
   readonly #bus: CacheBus | undefined;
+  readonly #clock = new ReadClock();
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
@@ -82,13 +84,13 @@ export class HydraCache {
   /** The value for `key`, or undefined when missing or expired. Rejects with `E_DECODE` (and drops the entry) when it cannot be decoded. */
   async get<T = unknown>(key: KeyInput): Promise<T | undefined> {
     const k = keyText(key);
-    const entry = this.#store.get(k, Date.now());
-    if (entry === undefined) {
+    const data = this.#store.read(k, this.#clock.now());
+    if (data === undefined) {
       this.#stats.misses++;
       return undefined;
     }
     try {
-      const value = this.#values.decode(entry.data) as T;
+      const value = this.#values.decode(data) as T;
       this.#stats.hits++;
       return value;
     } catch (cause) {
@@ -135,7 +137,7 @@ export class HydraCache {
         return Promise.resolve(hit as T);
       }
       this.#stats.misses++;
-      return this.#loads.load(k, resolveOptions(options), loader);
+      return this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -287,10 +289,10 @@ export class HydraCache {
 
   /** A hit's decoded value, or MISS; an undecodable entry is dropped so the load can replace it. */
   #readForLoad(key: string): unknown {
-    const entry = this.#store.get(key, Date.now());
-    if (entry === undefined) return MISS;
+    const data = this.#store.read(key, this.#clock.now());
+    if (data === undefined) return MISS;
     try {
-      return this.#values.decode(entry.data);
+      return this.#values.decode(data);
     } catch {
       this.#store.delete(key);
       return MISS;

@@ -55,6 +55,16 @@ export class LoadCoordinator {
     return this.#inFlight.recordedTags;
   }
 
+  /**
+   * Joins the running load of `key`, settling with the caller's copy; undefined when none runs.
+   * Tried before {@link load} so a joiner's options (already checked) are never built.
+   */
+  join<T>(key: string): Promise<T> | undefined {
+    const running = this.#inFlight.get(key);
+    if (running === undefined) return undefined;
+    return this.#joined(key, running).promise!.then(this.#serve) as Promise<T>;
+  }
+
   /** The miss path: joins the running load of `key` or starts one; settles with the caller's copy. */
   load<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<T> {
     return this.#joinOrStart(key, opts, loader).promise!.then(this.#serve) as Promise<T>;
@@ -78,7 +88,11 @@ export class LoadCoordinator {
   /** The running load of `key` for a caller to join, or a new one it starts. */
   #joinOrStart<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
     const running = this.#inFlight.get(key);
-    if (running === undefined) return this.#start(key, opts, loader);
+    return running === undefined ? this.#start(key, opts, loader) : this.#joined(key, running);
+  }
+
+  /** `running`, counted as joined once more. */
+  #joined(key: string, running: Flight): Flight {
     // Still being called: its own loader asked for its key and would wait on itself.
     if (running.promise === undefined) throw CacheErrors.reentrantLoad(key);
     this.stats.singleFlightJoins++;
