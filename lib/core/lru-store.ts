@@ -1,3 +1,8 @@
+import type { EntryResilience } from './entry-resilience.js';
+
+/** Returned by {@link LruStore.readForLoad} for an entry past its expiry or its refresh point. */
+export const LAPSED: unique symbol = Symbol('lapsed');
+
 /**
  * One stored value: its key, encoded bytes, absolute expiry and tags. The first two tags sit in
  * fields of their own and only a third or later one in an array: most entries carry one or two
@@ -16,9 +21,11 @@ export class Entry {
     readonly key: string,
     /** Encoded value (or, in no-copy mode, the value itself). */
     readonly data: unknown,
-    /** `Date.now()` time at which the entry expires; `Infinity` for never. */
-    readonly expiresAt: number,
+    /** `Date.now()` time at which the entry expires; `Infinity` for never (brought forward by an expire). */
+    public expiresAt: number,
     tags: readonly string[],
+    /** Grace, backoff and refresh point; undefined for an entry with neither grace nor eager refresh. */
+    readonly resilience: EntryResilience | undefined = undefined,
   ) {
     this.tagA = tags[0];
     this.tagB = tags[1];
@@ -75,19 +82,56 @@ export class LruStore {
    */
   read(key: string, now: number): unknown {
     const slot = this.#recent.get(key);
-    if (slot === undefined) return this.#readOld(key, now);
+    if (slot === undefined) return this.#readOld(key, now, false);
     if (this.#expires[slot]! > now) return this.#data[slot];
-    this.#remove(key, slot, 'expired');
-    return undefined;
+    return this.#lapsed(key, slot, now, false);
   }
 
-  /** True when `key` holds a live entry; removes an expired one. Does not touch recency. */
+  /**
+   * As {@link read}, but an entry past its expiry within its grace, or past its eager-refresh
+   * point, gives {@link LAPSED} (see {@link peek}) instead of its value or undefined.
+   */
+  readForLoad(key: string, now: number): unknown {
+    const slot = this.#recent.get(key);
+    if (slot === undefined) return this.#readOld(key, now, true);
+    if (this.#expires[slot]! > now) return this.#data[slot];
+    return this.#lapsed(key, slot, now, true);
+  }
+
+  /** The entry stored for `key`, expired or not, without touching recency or removing it. */
+  peek(key: string): Entry | undefined {
+    const slot = this.#find(key);
+    return slot === undefined ? undefined : this.#entries[slot];
+  }
+
+  /**
+   * Expires `entry` (the one stored for its key) at `now`: kept for its grace from now on, or
+   * removed when it has none. True when it was live before.
+   */
+  expire(entry: Entry, now: number): boolean {
+    const slot = this.#find(entry.key);
+    if (slot === undefined || this.#entries[slot] !== entry) return false;
+    const wasLive = entry.expiresAt > now;
+    const resilience = entry.resilience;
+    if (resilience === undefined || resilience.grace === 0) {
+      this.#remove(entry.key, slot, 'deleted');
+      return wasLive;
+    }
+    if (wasLive) {
+      entry.expiresAt = now;
+      resilience.staleUntil = now + resilience.grace;
+      resilience.refreshAt = Infinity;
+      this.#expires[slot] = now;
+    }
+    return wasLive;
+  }
+
+  /** True when `key` holds a live entry; removes an expired one past its grace. Does not touch recency. */
   has(key: string, now: number): boolean {
     const slot = this.#find(key);
     if (slot === undefined) return false;
     if (this.#expires[slot]! > now) return true;
-    this.#remove(key, slot, 'expired');
-    return false;
+    return this.#lapsed(key, slot, now, false) !== undefined;
   }
 
   /** Stores `entry` under its key, replacing any previous one and evicting the least recent entry when full. */
@@ -126,15 +170,30 @@ export class LruStore {
     this.#free = [];
   }
 
-  #readOld(key: string, now: number): unknown {
+  #readOld(key: string, now: number, forLoad: boolean): unknown {
     const slot = this.#old.get(key);
     if (slot === undefined) return undefined;
     // Moved before the expiry check, as quick-lru does: the move may swap generations.
     this.#old.delete(key);
     this.#addRecent(key, slot);
     if (this.#expires[slot]! > now) return this.#data[slot];
-    this.#remove(key, slot, 'expired');
-    return undefined;
+    return this.#lapsed(key, slot, now, forLoad);
+  }
+
+  /**
+   * A read of an entry whose column time has passed: its expiry, or its eager-refresh point. For
+   * a load, LAPSED while it is live or within grace; otherwise its value while live, and
+   * undefined after its expiry, removing it once past its grace too.
+   */
+  #lapsed(key: string, slot: number, now: number, forLoad: boolean): unknown {
+    const entry = this.#entries[slot]!;
+    const staleUntil = entry.resilience?.staleUntil ?? entry.expiresAt;
+    if (staleUntil <= now) {
+      this.#remove(key, slot, 'expired');
+      return undefined;
+    }
+    if (forLoad) return LAPSED;
+    return entry.expiresAt > now ? this.#data[slot] : undefined;
   }
 
   #find(key: string): number | undefined {
@@ -159,7 +218,8 @@ export class LruStore {
     }
     this.#entries[slot] = entry;
     this.#data[slot] = entry.data;
-    this.#expires[slot] = entry.expiresAt;
+    // An entry due for eager refresh leaves the fast path at that point (see #lapsed).
+    this.#expires[slot] = Math.min(entry.expiresAt, entry.resilience?.refreshAt ?? Infinity);
     return slot;
   }
 
