@@ -192,7 +192,8 @@ export function optionsLookValid(input: unknown): boolean {
   // Own fields only: the prototype is Object.prototype, whose fields are not enumerable.
   for (const field in input) {
     if (!LOAD_OPTION_NAMES.includes(field)) return false;
-    if (Object.hasOwn(RESILIENCE_FIELDS, field) && !resilienceLooksValid(input, field)) return false;
+    if (Object.hasOwn(RESILIENCE_FIELDS, field) && !resilienceLooksValid(input, field))
+      return false;
   }
   return true;
 }

@@ -151,7 +151,8 @@ export class HydraCache {
       const k = checkedCall(key, options, loader);
       const hit = this.#readForLoad(k);
       if (hit !== MISS) {
-        if (hit === LAPSED) return this.#lapsed.serve(k, resolveOptions(options), loader).then(valueOf);
+        if (hit === LAPSED)
+          return this.#lapsed.serve(k, resolveOptions(options), loader).then(valueOf);
         this.#stats.hits++;
         return Promise.resolve(hit as T);
       }

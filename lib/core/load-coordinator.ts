@@ -88,7 +88,11 @@ export class LoadCoordinator {
    * Starts a load of `key` nobody waits on (a background refresh), unless one already runs:
    * undefined then. The promise settles when the load does; the caller must handle its rejection.
    */
-  startBackground<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<unknown> | undefined {
+  startBackground<T>(
+    key: string,
+    opts: ResolvedOptions<T>,
+    loader: Loader<T>,
+  ): Promise<unknown> | undefined {
     if (this.#inFlight.has(key)) return undefined;
     return this.#start(key, opts, loader).promise!;
   }

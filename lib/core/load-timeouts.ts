@@ -6,7 +6,11 @@ export const TIMED_OUT: unique symbol = Symbol('timed out');
  * first. The timer is unref'd (it never keeps the process alive) and cleared when `work` settles;
  * `work`'s own rejection is always handled here.
  */
-export function withHardTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+export function withHardTimeout<T>(
+  work: Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(onTimeout()), ms);
     timer.unref?.();
