@@ -1,5 +1,11 @@
 export { HydraCache } from './core/hydra-cache.js';
-export type { KeyInput, Loader, CacheDiagnostics } from './core/hydra-cache.js';
+export type {
+  KeyInput,
+  Loader,
+  CacheDiagnostics,
+  LoadResult,
+  LoadStatus,
+} from './core/hydra-cache.js';
 export { HydraCacheBuilder } from './core/hydra-cache.builder.js';
 export { DEFAULT_SETTINGS } from './core/hydra-cache.settings.js';
 export type {

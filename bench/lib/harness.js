@@ -56,20 +56,44 @@ export function summarize(samples) {
  * A loop of `count` sequential awaited `call(i)`s returning its throughput in ops/s. Each call of
  * this factory compiles its own copy of the loop, so systems measured side by side do not share
  * (and pollute) one call site's type feedback.
- * @param {string} body statement run per iteration; sees `i` and may await `call(i)`
+ * @param {string} body statement run per iteration; sees `i` and the names in `scope`, and may
+ *   await `call(...)`
+ * @param {Record<string, unknown>} [scope] constants the body may read (e.g. a key order)
  * @returns {(call: any, count: number) => Promise<number>}
  */
-export function compileLoop(body) {
+export function compileLoop(body, scope = {}) {
   return /** @type {any} */ (
     new Function(
       'now',
+      ...Object.keys(scope),
       `return async function loop(call, count) {
         const start = now();
         for (let i = 0; i < count; i++) { ${body} }
         return (count * 1000) / (now() - start);
       };`,
-    )(now)
+    )(now, ...Object.values(scope))
   );
+}
+
+/**
+ * `length` pseudo-random integers in [0, range), the same on every run (xorshift32, fixed seed):
+ * a key order with no locality for caches or the branch predictor to exploit.
+ * @param {number} length
+ * @param {number} range
+ * @returns {Int32Array}
+ */
+export function shuffledOrder(length, range) {
+  const out = new Int32Array(length);
+  let x = 2463534242;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x % range;
+  }
+  return out;
 }
 
 /** Formats a number with a fixed number of significant digits for tables. */

@@ -57,7 +57,7 @@ export function writeReport(
     'cbor-x get-or-load baseline of the same run. Medians move between runs on a shared machine:',
     'read them with their min/max.',
     '',
-    '## Targets (issue 5)',
+    '## Targets (issues 5 and 9)',
     '',
     table(
       ['Target', 'Measured', 'Status'],

@@ -32,7 +32,16 @@ export function evaluateTargets(sections) {
   );
   check('Hit path, default codec >= 1.5x cache-manager wrap', ratio('hydra', 'cache-manager'), 1.5);
   check('Hit path, default codec >= 5x bentocache getOrSet', ratio('hydra', 'bentocache'), 5);
-  check('No-copy hit path >= 0.8x lru-cache fetch', ratio('hydra-nocopy', 'lru-cache'), 0.8);
+  check(
+    'Hit path, default codec keeps its lead: >= 1x quick-lru + cbor-x baseline (issue 9)',
+    ratio('hydra', 'baseline'),
+    1,
+  );
+  check(
+    'No-copy hit path >= 0.9x lru-cache fetch (issue 9)',
+    ratio('hydra-nocopy', 'lru-cache'),
+    0.9,
+  );
 
   const dec = sections.get('decorator')?.data;
   const decRatio = dec ? dec[0].median / dec[1].median : undefined;
@@ -57,6 +66,15 @@ export function evaluateTargets(sections) {
     );
   stampede('default codec, a copy per caller', st);
   stampede('noCopy, one shared value', nc);
+  const lru = stOf('lru-cache');
+  const within = nc && lru ? nc.overhead.median / lru.overhead.median : undefined;
+  add(
+    'Stampede, 10 000 callers of 1 key: noCopy overhead within 2x of lru-cache fetch, same run (issue 9)',
+    nc && lru
+      ? `${fmt(nc.overhead.median)} ms vs ${fmt(lru.overhead.median)} ms: ${within?.toFixed(2)}x`
+      : 'n/a',
+    within === undefined ? undefined : within <= 2,
+  );
   const tagRow = (id) => sections.get('tags')?.data?.find((d) => d.id === id);
   const tg = tagRow('hydra');
   const exact = tagRow('baseline-exact');

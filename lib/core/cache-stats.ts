@@ -14,6 +14,16 @@ export interface CacheStats {
   readonly invalidations: number;
   /** Entries pushed out to respect `maxCapacity` (expiry is not an eviction). */
   readonly evictions: number;
+  /** Get-or-load calls answered with a value past its TTL, within its grace (see `grace`). */
+  readonly staleHits: number;
+  /** Loads started in the background: stale-while-revalidate and `refreshAhead` refreshes. */
+  readonly backgroundRefreshes: number;
+  /** Loader failures (or hard timeouts) answered with a stale value instead of the error. */
+  readonly failSafeActivations: number;
+  /** Callers handed a stale value because the load outlasted their `timeout`. */
+  readonly softTimeouts: number;
+  /** Loads that outlasted their `hardTimeout` and were released. */
+  readonly hardTimeouts: number;
   /** Entries stored now, expired ones not yet removed included. */
   readonly size: number;
 }
@@ -27,6 +37,11 @@ export class StatsCounters {
   staleLoadDiscards = 0;
   invalidations = 0;
   evictions = 0;
+  staleHits = 0;
+  backgroundRefreshes = 0;
+  failSafeActivations = 0;
+  softTimeouts = 0;
+  hardTimeouts = 0;
 
   /** A frozen snapshot including the current `size`. */
   snapshot(size: number): CacheStats {
@@ -38,6 +53,11 @@ export class StatsCounters {
       staleLoadDiscards: this.staleLoadDiscards,
       invalidations: this.invalidations,
       evictions: this.evictions,
+      staleHits: this.staleHits,
+      backgroundRefreshes: this.backgroundRefreshes,
+      failSafeActivations: this.failSafeActivations,
+      softTimeouts: this.softTimeouts,
+      hardTimeouts: this.hardTimeouts,
       size,
     });
   }

@@ -5,7 +5,8 @@ export type CoreCacheErrorCode =
   | 'E_ENTRY_TOO_LARGE'
   | 'E_INVALID_OPTION'
   | 'E_INVALID_KEY'
-  | 'E_REENTRANT_LOAD';
+  | 'E_REENTRANT_LOAD'
+  | 'E_LOAD_TIMEOUT';
 
 /**
  * Codes raised above the core, as keys: each layer declares its own by declaration merging, where
@@ -76,6 +77,13 @@ export const CacheErrors = {
       'E_REENTRANT_LOAD',
       `The loader for key "${key}" asked the cache for "${key}" before returning: it would wait on its own result. ` +
         'Call the underlying source directly inside a loader, not the cache for the same key.',
+      { key },
+    ),
+  loadTimeout: (key: string, ms: number): CacheError =>
+    new CacheError(
+      'E_LOAD_TIMEOUT',
+      `The loader for key "${key}" did not settle within hardTimeout (${ms} ms); no stale value within grace could stand in. ` +
+        'The next call starts a fresh load; raise hardTimeout or set grace to serve the last value meanwhile.',
       { key },
     ),
   undefinedValue: (key: string): CacheError =>

@@ -1,7 +1,7 @@
 import type { BusTransport } from './bus/bus-transport.js';
 import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import { CacheErrors } from './cache.errors.js';
-import { checkTtl } from './cache-options.js';
+import { RESILIENCE_FIELDS, checkTtl } from './cache-options.js';
 import { CborCodec, type Codec } from './cbor-codec.js';
 import { readOptions, type FieldTable } from './option-fields.js';
 
@@ -26,6 +26,18 @@ export interface HydraCacheSettings {
    * `{ transport, ...options }` with the {@link CacheBusOptions}. Default: none (local only).
    */
   bus?: BusSetting;
+  /** Default `grace` of entries (ms, >= 0): how long past its TTL get-or-load may serve one stale. Default: 0. */
+  grace?: number;
+  /** Default `failSafeBackoff` (ms, >= 0): after fail-safe served a stale value, no loader call for the key meanwhile. Default: 10 000. */
+  failSafeBackoff?: number;
+  /** Default soft `timeout` (ms, >= 0) of a caller holding a stale value. Default: 0 (pure stale-while-revalidate). */
+  timeout?: number;
+  /** Default `hardTimeout` (ms, > 0) of every load. Default: none. */
+  hardTimeout?: number;
+  /** Default `refreshAhead` (fraction of the TTL, 0 < f < 1). Default: none. */
+  refreshAhead?: number;
+  /** Default `ttlJitter` (fraction, 0 <= f < 1, by which stored TTLs are shortened at random). Default: 0. */
+  ttlJitter?: number;
 }
 
 /** A bus transport alone, or with the bus's options. */
@@ -47,6 +59,14 @@ export const DEFAULT_SETTINGS = Object.freeze({
   defaultTtl: 300_000,
   maxCapacity: 10_000,
   maxEntryBytes: 16 * 1024 * 1024,
+  grace: 0,
+  failSafeBackoff: 10_000,
+  timeout: 0,
+  /** No hard timeout. */
+  hardTimeout: Infinity,
+  /** 0: no eager refresh. */
+  refreshAhead: 0,
+  ttlJitter: 0,
 });
 
 /** Every setting and its check: adding a setting is one line here plus its doc above. */
@@ -62,6 +82,7 @@ const SETTING_FIELDS: FieldTable<HydraCacheSettings> = {
     }
     return value as BusSetting;
   },
+  ...RESILIENCE_FIELDS,
 };
 
 /** Validates settings and fills in defaults; throws `E_INVALID_OPTION` naming the bad field. */
@@ -77,6 +98,12 @@ export function resolveSettings(settings: unknown): ResolvedSettings {
         ? null
         : (given.codec ?? new CborCodec({ sharedStructures: true })),
     bus: given.bus,
+    grace: given.grace ?? DEFAULT_SETTINGS.grace,
+    failSafeBackoff: given.failSafeBackoff ?? DEFAULT_SETTINGS.failSafeBackoff,
+    timeout: given.timeout ?? DEFAULT_SETTINGS.timeout,
+    hardTimeout: given.hardTimeout ?? DEFAULT_SETTINGS.hardTimeout,
+    refreshAhead: given.refreshAhead ?? DEFAULT_SETTINGS.refreshAhead,
+    ttlJitter: given.ttlJitter ?? DEFAULT_SETTINGS.ttlJitter,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   resolveOptions,
   type CacheOptionsInput,
   type LoadOptionsInput,
+  type ResilienceOptions,
 } from './cache-options.js';
 import { StatsCounters, type CacheStats } from './cache-stats.js';
 import { HydraCacheBuilder } from './hydra-cache.builder.js';
@@ -18,14 +19,28 @@ import {
   type HydraCacheSettings,
   type ResolvedSettings,
 } from './hydra-cache.settings.js';
+import { entryResilience } from './entry-resilience.js';
+import { LapsedReads, type LoadResult } from './lapsed-reads.js';
 import { LoadCoordinator, MISS, type Loader } from './load-coordinator.js';
-import { Entry, LruStore, type RemovalCause } from './lru-store.js';
+import { Entry, LAPSED, LruStore, type RemovalCause } from './lru-store.js';
+import { ReadClock } from './read-clock.js';
 import { StoredValues } from './stored-values.js';
 import { TagIndex } from './tag-index.js';
 import { tagList } from './tag-set.js';
 import { TypedCache } from './typed-cache.js';
 
 export type { Loader } from './load-coordinator.js';
+export type { LoadResult, LoadStatus } from './lapsed-reads.js';
+
+/**
+ * What the cache applies locally: a bus message, or an expire. The bus carries an expire as the
+ * matching invalidation (wire version 1 has no expire type): other instances remove what this one
+ * keeps stale, which never serves them anything an expire would not.
+ */
+type CacheChange =
+  | BusMessage
+  | { readonly type: 'expireKeys'; readonly keys: readonly string[] }
+  | { readonly type: 'expireTags'; readonly tags: readonly string[] };
 
 /** A cache key: a string or a built {@link CacheKey}. */
 export type KeyInput = string | CacheKey;
@@ -53,7 +68,9 @@ export class HydraCache {
   readonly #store: LruStore;
   readonly #values: StoredValues;
   readonly #loads: LoadCoordinator;
+  readonly #lapsed: LapsedReads;
   readonly #bus: CacheBus | undefined;
+  readonly #clock = new ReadClock();
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
@@ -64,12 +81,20 @@ export class HydraCache {
     );
     this.#loads = new LoadCoordinator(
       {
-        readForLoad: (key) => this.#readForLoad(key),
-        storeLoaded: (key, data, tags, ttl) => this.#write(key, data, tags, ttl),
+        readForLoad: (key) => this.#readLive(key),
+        storeLoaded: (key, data, tags, ttl, options) => this.#write(key, data, tags, ttl, options),
       },
       this.#values,
       this.#stats,
       this.#settings.maxEntryBytes,
+      this.#settings.hardTimeout,
+    );
+    this.#lapsed = new LapsedReads(
+      this.#store,
+      this.#values,
+      this.#loads,
+      this.#stats,
+      this.#settings.timeout,
     );
     this.#bus = this.#joinBus(this.#settings.bus);
   }
@@ -82,13 +107,13 @@ export class HydraCache {
   /** The value for `key`, or undefined when missing or expired. Rejects with `E_DECODE` (and drops the entry) when it cannot be decoded. */
   async get<T = unknown>(key: KeyInput): Promise<T | undefined> {
     const k = keyText(key);
-    const entry = this.#store.get(k, Date.now());
-    if (entry === undefined) {
+    const data = this.#store.read(k, this.#clock.now());
+    if (data === undefined) {
       this.#stats.misses++;
       return undefined;
     }
     try {
-      const value = this.#values.decode(entry.data) as T;
+      const value = this.#values.decode(data) as T;
       this.#stats.hits++;
       return value;
     } catch (cause) {
@@ -123,19 +148,42 @@ export class HydraCache {
     // instead of a suspended async frame, which is most of the cost when thousands join one load.
     // Every failure below still reaches the caller as a rejection, never as a synchronous throw.
     try {
-      const k = keyText(key);
-      // Options are checked on every call, but only built on a miss: a hit allocates nothing.
-      const lookValid = optionsLookValid(options);
-      if (!lookValid) resolveOptions(options);
-      if (typeof loader !== 'function')
-        throw CacheErrors.invalidOption('loader', 'a function', loader);
+      const k = checkedCall(key, options, loader);
       const hit = this.#readForLoad(k);
       if (hit !== MISS) {
+        if (hit === LAPSED)
+          return this.#lapsed.serve(k, resolveOptions(options), loader).then(valueOf);
         this.#stats.hits++;
         return Promise.resolve(hit as T);
       }
       this.#stats.misses++;
-      return this.#loads.load(k, resolveOptions(options), loader);
+      return this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /**
+   * As {@link getOrLoad}, with how the value was obtained: `hit`, `miss`, `stale` (past its TTL,
+   * within grace, the refresh not awaited) or `failSafe` (stale, standing in for a failing or
+   * timed-out loader). `getOrLoad` itself stays the allocation-free hit path.
+   */
+  getOrLoadWithStatus<T>(
+    key: KeyInput,
+    options: LoadOptionsInput<T>,
+    loader: Loader<T>,
+  ): Promise<LoadResult<T>> {
+    try {
+      const k = checkedCall(key, options, loader);
+      const hit = this.#readForLoad(k);
+      if (hit === LAPSED) return this.#lapsed.serve(k, resolveOptions(options), loader);
+      if (hit !== MISS) {
+        this.#stats.hits++;
+        return Promise.resolve({ value: hit as T, status: 'hit' });
+      }
+      this.#stats.misses++;
+      const load = this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
+      return load.then((value) => ({ value, status: 'miss' }));
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -182,6 +230,23 @@ export class HydraCache {
     return this.#invalidateEverywhere({ type: 'tags', tags: tagList(tags) });
   }
 
+  /**
+   * Marks `key`'s entry expired now instead of removing it: get-or-load may still serve it stale
+   * for its grace (from now on), fail-safe included, and refreshes it on the next access. An
+   * entry stored without grace is removed. Supersedes a running load of `key` like an
+   * invalidation. Returns how many live entries were expired (0 or 1). Other instances on the
+   * bus remove their copy.
+   */
+  async expireKey(key: KeyInput): Promise<number> {
+    return this.#invalidateEverywhere({ type: 'expireKeys', keys: [keyText(key)] });
+  }
+
+  /** As {@link expireKey}, for every entry tagged `tag`; loads that declared `tag` are superseded. Returns how many live entries were expired. */
+  async expireTag(tag: string): Promise<number> {
+    if (typeof tag !== 'string') throw CacheErrors.invalidOption('tag', 'a string', tag);
+    return this.#invalidateEverywhere({ type: 'expireTags', tags: [tag] });
+  }
+
   /** Removes every entry and supersedes every running load, here and on the bus. Counts no invalidations. */
   async flush(): Promise<void> {
     await this.#invalidateEverywhere({ type: 'flush' });
@@ -226,9 +291,9 @@ export class HydraCache {
    * publishes whether or not this instance held what it names. Settles once the bus took it; never
    * fails because the bus is down (see CacheBus.publish).
    */
-  async #invalidateEverywhere(message: BusMessage): Promise<number> {
-    const removed = this.#invalidate(message);
-    await this.#bus?.publish(message);
+  async #invalidateEverywhere(change: CacheChange): Promise<number> {
+    const removed = this.#invalidate(change);
+    await this.#bus?.publish(toWire(change));
     return removed;
   }
 
@@ -236,8 +301,12 @@ export class HydraCache {
    * The one path every invalidation takes, local or from another instance: removes what `message`
    * names and supersedes the loads it overtakes. Returns how many live entries went.
    */
-  #invalidate(message: BusMessage): number {
+  #invalidate(message: CacheChange): number {
     switch (message.type) {
+      case 'expireKeys':
+        return this.#expireKeys(message.keys);
+      case 'expireTags':
+        return this.#expireTags(message.tags);
       case 'keys':
         return this.#removeKeys(message.keys);
       case 'tags':
@@ -276,21 +345,78 @@ export class HydraCache {
     return removed;
   }
 
-  #write(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void {
-    // While the bus is disconnected, no entry may outlive the bound on serving unheard-of data.
-    const ms = Math.min(ttl ?? this.#settings.defaultTtl, this.#bus?.ttlCap ?? Infinity);
-    const expiresAt = ms === Infinity ? Infinity : Date.now() + ms;
-    const entry = new Entry(key, data, expiresAt, tags);
+  #expireKeys(keys: readonly string[]): number {
+    const now = Date.now();
+    let expired = 0;
+    for (const key of keys) {
+      this.#loads.supersede(key);
+      const entry = this.#store.peek(key);
+      if (entry !== undefined && this.#store.expire(entry, now)) expired++;
+    }
+    return expired;
+  }
+
+  #expireTags(tags: readonly string[]): number {
+    const now = Date.now();
+    let expired = 0;
+    for (const tag of tags) {
+      this.#loads.tagInvalidated(tag);
+      // A copy: expiring an entry without grace removes it from the tag's set.
+      for (const entry of [...this.#tags.entriesOf(tag)]) {
+        if (this.#store.expire(entry, now)) expired++;
+      }
+    }
+    return expired;
+  }
+
+  #write(
+    key: string,
+    data: unknown,
+    tags: readonly string[],
+    ttl: number | undefined,
+    options?: ResilienceOptions,
+  ): void {
+    const settings = this.#settings;
+    // While the bus is disconnected, no entry may outlive the bound on serving unheard-of data,
+    // and none is served stale past it either (no grace then).
+    const cap = this.#bus?.ttlCap ?? Infinity;
+    let ms = Math.min(ttl ?? settings.defaultTtl, cap);
+    const jitter = options?.ttlJitter ?? settings.ttlJitter;
+    if (jitter > 0 && ms !== Infinity) ms -= Math.floor(ms * jitter * Math.random());
+    const now = Date.now();
+    const expiresAt = ms === Infinity ? Infinity : now + ms;
+    const resilience = entryResilience(
+      now,
+      expiresAt,
+      cap === Infinity ? (options?.grace ?? settings.grace) : 0,
+      options?.failSafeBackoff ?? settings.failSafeBackoff,
+      options?.refreshAhead ?? settings.refreshAhead,
+    );
+    const entry = new Entry(key, data, expiresAt, tags, resilience);
     this.#store.set(entry);
     this.#tags.add(entry);
   }
 
-  /** A hit's decoded value, or MISS; an undecodable entry is dropped so the load can replace it. */
+  /**
+   * A hit's decoded value, MISS, or LAPSED for an entry past its eager-refresh point or within
+   * its grace (see LapsedReads); an undecodable entry is dropped so the load can replace it.
+   */
   #readForLoad(key: string): unknown {
-    const entry = this.#store.get(key, Date.now());
-    if (entry === undefined) return MISS;
+    const data = this.#store.readForLoad(key, this.#clock.now());
+    if (data === undefined) return MISS;
+    if (data === LAPSED) return LAPSED;
+    return this.#decodeOrDrop(key, data);
+  }
+
+  /** A live entry's decoded value (never a stale one), or MISS. */
+  #readLive(key: string): unknown {
+    const data = this.#store.read(key, this.#clock.now());
+    return data === undefined ? MISS : this.#decodeOrDrop(key, data);
+  }
+
+  #decodeOrDrop(key: string, data: unknown): unknown {
     try {
-      return this.#values.decode(entry.data);
+      return this.#values.decode(data);
     } catch {
       this.#store.delete(key);
       return MISS;
@@ -319,6 +445,25 @@ export class HydraCache {
     this.#tags.remove(entry);
     if (cause === 'evicted') this.#stats.evictions++;
   }
+}
+
+/** Validates a get-or-load call's arguments; returns the key text. Options are only built on a miss. */
+function checkedCall(key: KeyInput, options: unknown, loader: unknown): string {
+  const k = keyText(key);
+  if (!optionsLookValid(options)) resolveOptions(options as LoadOptionsInput<unknown>);
+  if (typeof loader !== 'function') throw CacheErrors.invalidOption('loader', 'a function', loader);
+  return k;
+}
+
+function valueOf<T>(result: LoadResult<T>): T {
+  return result.value;
+}
+
+/** The bus message for a change: an expire travels as the matching invalidation (see CacheChange). */
+function toWire(change: CacheChange): BusMessage {
+  if (change.type === 'expireKeys') return { type: 'keys', keys: change.keys };
+  if (change.type === 'expireTags') return { type: 'tags', tags: change.tags };
+  return change;
 }
 
 /** A brand that tells a HydraCache from any copy of the library (ESM and CJS builds) apart. */

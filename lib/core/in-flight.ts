@@ -25,6 +25,9 @@ export const EVERY_TAG = 'every tag';
 /** A load records at most this many invalidated tags; beyond it, every tag counts as invalidated. */
 export const MAX_RECORDED_TAGS = 256;
 
+/** At most this many loads released by a hard timeout are watched; beyond it the oldest may no longer store. */
+export const MAX_DETACHED = 1024;
+
 /** One running loader execution shared by every caller that asked for the same key meanwhile. */
 export interface Flight {
   readonly key: string;
@@ -54,6 +57,8 @@ export interface Flight {
 export class InFlightLoads {
   readonly #joinable = new Map<string, Flight>();
   readonly #watched = new Set<Flight>();
+  /** Loads released by a hard timeout but still running: still superseded by what overtakes them. */
+  readonly #detached = new Set<Flight>();
 
   /** Number of loads callers can still join. */
   get size(): number {
@@ -85,14 +90,42 @@ export class InFlightLoads {
   finish(flight: Flight): void {
     if (this.#joinable.get(flight.key) === flight) this.#joinable.delete(flight.key);
     this.#watched.delete(flight);
+    this.#detached.delete(flight);
   }
 
-  /** Marks the load for `key` stale and stops new callers from joining it. */
+  /**
+   * Releases a running load (its hard timeout fired): new callers start a fresh one, while this
+   * one may still store its result if nothing overtakes it. Past {@link MAX_DETACHED} released
+   * loads, the oldest is marked stale and forgotten (a loader that never settles costs nothing).
+   */
+  detach(flight: Flight): void {
+    if (this.#joinable.get(flight.key) === flight) this.#joinable.delete(flight.key);
+    if (this.#detached.size >= MAX_DETACHED) {
+      const oldest = this.#detached.values().next().value!;
+      oldest.stale = true;
+      this.#detached.delete(oldest);
+    }
+    this.#detached.add(flight);
+  }
+
+  /** True when a load of `key` runs that callers can join. */
+  has(key: string): boolean {
+    return this.#joinable.has(key);
+  }
+
+  /** Marks the load for `key` stale and stops new callers from joining it; released loads of `key` too. */
   supersede(key: string): void {
+    this.supersedeReleased(key);
     const flight = this.#joinable.get(key);
     if (flight === undefined) return;
     flight.stale = true;
     this.#joinable.delete(key);
+  }
+
+  /** Marks released loads of `key` stale: a value stored since they started must win over theirs. */
+  supersedeReleased(key: string): void {
+    if (this.#detached.size === 0) return;
+    for (const flight of this.#detached) if (flight.key === key) flight.stale = true;
   }
 
   /** Supersedes every load that declared `tag`, and records `tag` for loads with result tags. */
@@ -100,6 +133,7 @@ export class InFlightLoads {
     for (const flight of this.#joinable.values()) {
       if (flight.tags.includes(tag)) this.supersede(flight.key);
     }
+    for (const flight of this.#detached) if (flight.tags.includes(tag)) flight.stale = true;
     for (const flight of this.#watched) {
       const tags = flight.invalidatedTags;
       if (tags === EVERY_TAG || tags === undefined) continue;
@@ -112,6 +146,8 @@ export class InFlightLoads {
   supersedeAll(): void {
     for (const flight of this.#joinable.values()) flight.stale = true;
     this.#joinable.clear();
+    for (const flight of this.#detached) flight.stale = true;
+    this.#detached.clear();
   }
 }
 

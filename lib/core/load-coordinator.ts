@@ -1,7 +1,8 @@
 import { CacheErrors } from './cache.errors.js';
-import type { ResolvedOptions } from './cache-options.js';
+import { checkTtl, type ResilienceOptions, type ResolvedOptions } from './cache-options.js';
 import type { StatsCounters } from './cache-stats.js';
 import { InFlightLoads, invalidatedDuring, type Flight, type LoadOutcome } from './in-flight.js';
+import { withHardTimeout } from './load-timeouts.js';
 import type { StoredValues } from './stored-values.js';
 import { tagList } from './tag-set.js';
 
@@ -15,8 +16,14 @@ export const MISS: unique symbol = Symbol('miss');
 export interface LoadHost {
   /** The decoded value stored for `key`, or MISS; an undecodable entry is dropped. */
   readForLoad(key: string): unknown;
-  /** Stores a finished load's result, which the coordinator has found fresh. */
-  storeLoaded(key: string, data: unknown, tags: readonly string[], ttl: number | undefined): void;
+  /** Stores a finished load's result, which the coordinator has found fresh, with its load's resilience options. */
+  storeLoaded(
+    key: string,
+    data: unknown,
+    tags: readonly string[],
+    ttl: number | undefined,
+    options: ResilienceOptions,
+  ): void;
 }
 
 /**
@@ -43,6 +50,8 @@ export class LoadCoordinator {
     private readonly values: StoredValues,
     private readonly stats: StatsCounters,
     private readonly maxEntryBytes: number,
+    /** The cache's default hard timeout in ms (`Infinity` for none). */
+    private readonly defaultHardTimeout: number,
   ) {}
 
   /** Loads callers can still join. */
@@ -55,9 +64,37 @@ export class LoadCoordinator {
     return this.#inFlight.recordedTags;
   }
 
+  /**
+   * Joins the running load of `key`, settling with the caller's copy; undefined when none runs.
+   * Tried before {@link load} so a joiner's options (already checked) are never built.
+   */
+  join<T>(key: string): Promise<T> | undefined {
+    const running = this.#inFlight.get(key);
+    if (running === undefined) return undefined;
+    return this.#joined(key, running).promise!.then(this.#serve) as Promise<T>;
+  }
+
   /** The miss path: joins the running load of `key` or starts one; settles with the caller's copy. */
   load<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<T> {
     return this.#joinOrStart(key, opts, loader).promise!.then(this.#serve) as Promise<T>;
+  }
+
+  /** True when a load of `key` runs that callers can join. */
+  loading(key: string): boolean {
+    return this.#inFlight.has(key);
+  }
+
+  /**
+   * Starts a load of `key` nobody waits on (a background refresh), unless one already runs:
+   * undefined then. The promise settles when the load does; the caller must handle its rejection.
+   */
+  startBackground<T>(
+    key: string,
+    opts: ResolvedOptions<T>,
+    loader: Loader<T>,
+  ): Promise<unknown> | undefined {
+    if (this.#inFlight.has(key)) return undefined;
+    return this.#start(key, opts, loader).promise!;
   }
 
   /** A put or key invalidation overtook any load of `key`. */
@@ -78,7 +115,11 @@ export class LoadCoordinator {
   /** The running load of `key` for a caller to join, or a new one it starts. */
   #joinOrStart<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
     const running = this.#inFlight.get(key);
-    if (running === undefined) return this.#start(key, opts, loader);
+    return running === undefined ? this.#start(key, opts, loader) : this.#joined(key, running);
+  }
+
+  /** `running`, counted as joined once more. */
+  #joined(key: string, running: Flight): Flight {
     // Still being called: its own loader asked for its key and would wait on itself.
     if (running.promise === undefined) throw CacheErrors.reentrantLoad(key);
     this.stats.singleFlightJoins++;
@@ -95,7 +136,19 @@ export class LoadCoordinator {
       promise: undefined,
     };
     this.#inFlight.add(flight);
-    flight.promise = this.#run(flight, opts, loader);
+    const run = this.#run(flight, opts, loader);
+    const hardTimeout = opts.hardTimeout ?? this.defaultHardTimeout;
+    // No timer at all without a hard timeout.
+    flight.promise =
+      hardTimeout === Infinity
+        ? run
+        : withHardTimeout(run, hardTimeout, () => {
+            // Released: the next caller starts afresh; this load may still store its result,
+            // through the same stale-load check (released loads are still superseded).
+            this.#inFlight.detach(flight);
+            this.stats.hardTimeouts++;
+            return CacheErrors.loadTimeout(key, hardTimeout);
+          });
     return flight;
   }
 
@@ -127,7 +180,10 @@ export class LoadCoordinator {
       return resultTagStale;
     }
     const tags = extra === undefined ? opts.tags : [...opts.tags, ...extra];
-    this.host.storeLoaded(flight.key, data, tags, opts.ttl);
+    const ttl = typeof opts.ttl === 'function' ? checkTtl(opts.ttl(value), 'ttl') : opts.ttl;
+    this.host.storeLoaded(flight.key, data, tags, ttl, opts);
+    // Loads released by a hard timeout started before this store: their results may not replace it.
+    this.#inFlight.supersedeReleased(flight.key);
     return false;
   }
 

@@ -1,4 +1,7 @@
-import QuickLRU from 'quick-lru';
+import type { EntryResilience } from './entry-resilience.js';
+
+/** Returned by {@link LruStore.readForLoad} for an entry past its expiry or its refresh point. */
+export const LAPSED: unique symbol = Symbol('lapsed');
 
 /**
  * One stored value: its key, encoded bytes, absolute expiry and tags. The first two tags sit in
@@ -18,9 +21,11 @@ export class Entry {
     readonly key: string,
     /** Encoded value (or, in no-copy mode, the value itself). */
     readonly data: unknown,
-    /** `Date.now()` time at which the entry expires; `Infinity` for never. */
-    readonly expiresAt: number,
+    /** `Date.now()` time at which the entry expires; `Infinity` for never (brought forward by an expire). */
+    public expiresAt: number,
     tags: readonly string[],
+    /** Grace, backoff and refresh point; undefined for an entry with neither grace nor eager refresh. */
+    readonly resilience: EntryResilience | undefined = undefined,
   ) {
     this.tagA = tags[0];
     this.tagB = tags[1];
@@ -31,117 +36,206 @@ export class Entry {
 /** Why an entry left the store, for the listener. */
 export type RemovalCause = 'evicted' | 'expired' | 'deleted' | 'replaced';
 
+/** Slots the value and expiry columns start with; they double as needed, up to the capacity. */
+const FIRST_SLOTS = 64;
+
 /**
- * Bounded storage over quick-lru, keeping its recency scheme and making its bound exact.
+ * Bounded storage with quick-lru's recency scheme: two generations, each a Map from key to the
+ * entry's slot. Writes go to the recent generation and so do reads of an old-generation entry;
+ * when the recent generation reaches the capacity it becomes the old one and a new recent one
+ * starts. Eviction order is therefore approximately LRU: an entry not touched since the last swap
+ * goes before any entry that was, oldest first. Unlike quick-lru, which may hold almost twice its
+ * `maxSize`, the store evicts the first entry in that order before inserting a new key at
+ * capacity, so `capacity` is a hard bound (and the old generation is empty whenever it swaps).
  *
- * quick-lru keeps two generations (a Map of entries written or read since the last swap, and the
- * Map before it); a read of an old-generation entry moves it to the new one, and when the new one
- * fills up it becomes the old one. Eviction order is therefore approximately LRU: an entry not
- * touched since the last swap goes before any entry that was, oldest first. On its own quick-lru
- * may hold almost twice its `maxSize`, so this store evicts the first entry in that order itself
- * before inserting a new key at capacity, which makes `maxCapacity` a hard bound. Replacing a key
- * deletes it first, so no key sits in both generations; with both in place, quick-lru's own swap
- * only ever finds an empty old generation, and the eviction hook is wired for safety.
- * Expiry is kept here (quick-lru's `maxAge` is unused), so reads of quick-lru have no side effects.
+ * Each entry has a slot: its {@link Entry}, its stored value and its expiry sit at that index of
+ * three columns, the expiries in a Float64Array. A hit reads the key's slot from a Map, then the
+ * expiry and the value from the dense columns, without touching the Entry object, which lives
+ * wherever the heap put it; with many keys read in no particular order, that saves the hit a
+ * cache miss. Reads and `has` remove an expired entry they find.
  */
 export class LruStore {
-  readonly #lru: QuickLRU<string, Entry>;
   readonly #capacity: number;
   readonly #onRemove: (entry: Entry, cause: RemovalCause) => void;
-  #size = 0;
+  #recent = new Map<string, number>();
+  #old = new Map<string, number>();
+  #entries: (Entry | undefined)[] = [];
+  #data: unknown[] = [];
+  #expires: Float64Array;
+  /** Slots freed by removals, reused before new ones. */
+  #free: number[] = [];
 
   constructor(capacity: number, onRemove: (entry: Entry, cause: RemovalCause) => void) {
     this.#capacity = capacity;
     this.#onRemove = onRemove;
-    this.#lru = new QuickLRU<string, Entry>({
-      maxSize: capacity,
-      onEviction: (key, entry) => this.#evicted(key, entry),
-    });
+    this.#expires = new Float64Array(Math.min(capacity, FIRST_SLOTS));
   }
 
   /** Number of stored entries, expired ones not yet removed included. */
   get size(): number {
-    return this.#size;
+    return this.#recent.size + this.#old.size;
   }
 
-  /** The live entry for `key`, marking it recently used; removes and skips an expired one. */
-  get(key: string, now: number): Entry | undefined {
-    const entry = this.#lru.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= now) {
-      this.#delete(key, entry, 'expired');
-      return undefined;
-    }
-    return entry;
+  /**
+   * The stored value (`Entry.data`) of `key`'s live entry, marking it recently used; undefined
+   * when there is none (stored values are never undefined). Removes an expired entry it finds.
+   */
+  read(key: string, now: number): unknown {
+    const slot = this.#recent.get(key);
+    if (slot === undefined) return this.#readOld(key, now, false);
+    if (this.#expires[slot]! > now) return this.#data[slot];
+    return this.#lapsed(key, slot, now, false);
   }
 
-  /** True when `key` holds a live entry; removes an expired one. Does not touch recency. */
-  has(key: string, now: number): boolean {
-    const entry = this.#lru.peek(key);
-    if (entry === undefined) return false;
-    if (entry.expiresAt > now) return true;
-    this.#delete(key, entry, 'expired');
-    return false;
+  /**
+   * As {@link read}, but an entry past its expiry within its grace, or past its eager-refresh
+   * point, gives {@link LAPSED} (see {@link peek}) instead of its value or undefined.
+   */
+  readForLoad(key: string, now: number): unknown {
+    const slot = this.#recent.get(key);
+    if (slot === undefined) return this.#readOld(key, now, true);
+    if (this.#expires[slot]! > now) return this.#data[slot];
+    return this.#lapsed(key, slot, now, true);
   }
 
-  /** The entry for `key`, expired or not, without touching recency. */
+  /** The entry stored for `key`, expired or not, without touching recency or removing it. */
   peek(key: string): Entry | undefined {
-    return this.#lru.peek(key);
+    const slot = this.#find(key);
+    return slot === undefined ? undefined : this.#entries[slot];
+  }
+
+  /**
+   * Expires `entry` (the one stored for its key) at `now`: kept for its grace from now on, or
+   * removed when it has none. True when it was live before.
+   */
+  expire(entry: Entry, now: number): boolean {
+    const slot = this.#find(entry.key);
+    if (slot === undefined || this.#entries[slot] !== entry) return false;
+    const wasLive = entry.expiresAt > now;
+    const resilience = entry.resilience;
+    if (resilience === undefined || resilience.grace === 0) {
+      this.#remove(entry.key, slot, 'deleted');
+      return wasLive;
+    }
+    if (wasLive) {
+      entry.expiresAt = now;
+      resilience.staleUntil = now + resilience.grace;
+      resilience.refreshAt = Infinity;
+      this.#expires[slot] = now;
+    }
+    return wasLive;
+  }
+
+  /** True when `key` holds a live entry; removes an expired one past its grace. Does not touch recency. */
+  has(key: string, now: number): boolean {
+    const slot = this.#find(key);
+    if (slot === undefined) return false;
+    if (this.#expires[slot]! > now) return true;
+    return this.#lapsed(key, slot, now, false) !== undefined;
   }
 
   /** Stores `entry` under its key, replacing any previous one and evicting the least recent entry when full. */
   set(entry: Entry): void {
     const key = entry.key;
-    const previous = this.#lru.peek(key);
+    const previous = this.#find(key);
     if (previous !== undefined) {
-      this.#delete(key, previous, 'replaced');
-    } else if (this.#size >= this.#capacity) {
+      this.#remove(key, previous, 'replaced');
+    } else if (this.size >= this.#capacity) {
       this.#evictLeastRecent();
     }
-    this.#lru.set(key, entry);
-    this.#size++;
+    this.#addRecent(key, this.#place(entry));
   }
 
   /** Removes the entry for `key`; returns it (expired or not), or undefined when absent. */
   delete(key: string): Entry | undefined {
-    const entry = this.#lru.peek(key);
-    if (entry !== undefined) this.#delete(key, entry, 'deleted');
+    const slot = this.#find(key);
+    if (slot === undefined) return undefined;
+    const entry = this.#entries[slot];
+    this.#remove(key, slot, 'deleted');
     return entry;
   }
 
-  /**
-   * Removes `entry`, which must be the one stored for its key (the tag index only ever holds
-   * those): unlike {@link delete} it skips looking the key up first.
-   */
+  /** Removes `entry`, which must be the one stored for its key (the tag index only ever holds those). */
   remove(entry: Entry): void {
-    this.#delete(entry.key, entry, 'deleted');
+    const slot = this.#find(entry.key);
+    if (slot !== undefined) this.#remove(entry.key, slot, 'deleted');
   }
 
   /** Removes every entry without reporting them individually. */
   clear(): void {
-    this.#lru.clear();
-    this.#size = 0;
+    this.#recent.clear();
+    this.#old.clear();
+    this.#entries = [];
+    this.#data = [];
+    this.#free = [];
   }
 
-  #delete(key: string, entry: Entry, cause: RemovalCause): void {
-    this.#lru.delete(key);
-    this.#size--;
+  #readOld(key: string, now: number, forLoad: boolean): unknown {
+    const slot = this.#old.get(key);
+    if (slot === undefined) return undefined;
+    // Moved before the expiry check, as quick-lru does: the move may swap generations.
+    this.#old.delete(key);
+    this.#addRecent(key, slot);
+    if (this.#expires[slot]! > now) return this.#data[slot];
+    return this.#lapsed(key, slot, now, forLoad);
+  }
+
+  /**
+   * A read of an entry whose column time has passed: its expiry, or its eager-refresh point. For
+   * a load, LAPSED while it is live or within grace; otherwise its value while live, and
+   * undefined after its expiry, removing it once past its grace too.
+   */
+  #lapsed(key: string, slot: number, now: number, forLoad: boolean): unknown {
+    const entry = this.#entries[slot]!;
+    const staleUntil = entry.resilience?.staleUntil ?? entry.expiresAt;
+    if (staleUntil <= now) {
+      this.#remove(key, slot, 'expired');
+      return undefined;
+    }
+    if (forLoad) return LAPSED;
+    return entry.expiresAt > now ? this.#data[slot] : undefined;
+  }
+
+  #find(key: string): number | undefined {
+    return this.#recent.get(key) ?? this.#old.get(key);
+  }
+
+  #addRecent(key: string, slot: number): void {
+    this.#recent.set(key, slot);
+    if (this.#recent.size < this.#capacity) return;
+    // The bound keeps the old generation empty here, so the swap drops nothing.
+    this.#old = this.#recent;
+    this.#recent = new Map();
+  }
+
+  /** Puts `entry` in a free slot and returns it; at most `capacity` slots are ever in use. */
+  #place(entry: Entry): number {
+    const slot = this.#free.pop() ?? this.#entries.length;
+    if (slot >= this.#expires.length) {
+      const grown = new Float64Array(Math.min(this.#capacity, 2 * this.#expires.length));
+      grown.set(this.#expires);
+      this.#expires = grown;
+    }
+    this.#entries[slot] = entry;
+    this.#data[slot] = entry.data;
+    // An entry due for eager refresh leaves the fast path at that point (see #lapsed).
+    this.#expires[slot] = Math.min(entry.expiresAt, entry.resilience?.refreshAt ?? Infinity);
+    return slot;
+  }
+
+  #remove(key: string, slot: number, cause: RemovalCause): void {
+    if (!this.#recent.delete(key)) this.#old.delete(key);
+    const entry = this.#entries[slot]!;
+    this.#entries[slot] = undefined;
+    this.#data[slot] = undefined;
+    this.#free.push(slot);
     this.#onRemove(entry, cause);
   }
 
-  /** Evicts the first entry in quick-lru's ascending order (old generation first). */
+  /** Evicts the first entry of the old generation, or of the recent one when the old is empty. */
   #evictLeastRecent(): void {
-    const first = this.#lru.entriesAscending().next();
-    if (first.done === true) return;
-    const [key, entry] = first.value;
-    this.#delete(key, entry, 'evicted');
-  }
-
-  #evicted(key: string, entry: Entry): void {
-    // quick-lru reports its whole old generation on a swap; only an entry that is still the
-    // stored one for its key really leaves the cache.
-    if (this.#lru.peek(key) !== entry) return;
-    this.#size--;
-    this.#onRemove(entry, 'evicted');
+    const generation = this.#old.size > 0 ? this.#old : this.#recent;
+    const first = generation.entries().next();
+    if (first.done !== true) this.#remove(first.value[0], first.value[1], 'evicted');
   }
 }

@@ -70,6 +70,13 @@ export class TagIndex<E extends Tagged> {
     return held instanceof TagGroup ? held.entries : [held];
   }
 
+  /** The entries `tag` indexes now, left in the index (a live view: copy it before removing any). */
+  entriesOf(tag: string): Iterable<E> {
+    const held = this.#byTag.get(tag);
+    if (held === undefined) return [];
+    return held instanceof TagGroup ? held.entries : [held];
+  }
+
   /** Adds `item` under `tag`; returns the tag's shared string. */
   #addTo(tag: string, item: E): string {
     const held = this.#byTag.get(tag);

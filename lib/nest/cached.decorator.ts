@@ -1,5 +1,11 @@
 import { CacheErrors } from '../core/cache.errors.js';
-import { checkFunction, checkTtl, type LoadOptionsInit } from '../core/cache-options.js';
+import {
+  RESILIENCE_FIELDS,
+  checkFunction,
+  checkTtl,
+  type LoadOptionsInit,
+  type ResilienceOptions,
+} from '../core/cache-options.js';
 import type { HydraCache } from '../core/hydra-cache.js';
 import { checkOptionFields } from '../core/option-fields.js';
 import { tagList } from '../core/tag-set.js';
@@ -20,8 +26,8 @@ import { siteOf, type MethodSite } from './method-site.js';
 export interface CachedOptions<A extends unknown[] = any[], R = any> {
   /** The key, or a function of the method's arguments. Default: `Class:method:(canonical args)`. */
   key?: FromArgs<A, KeyValue>;
-  /** Time to live in milliseconds (> 0 or `Infinity`). Default: the module's `defaultTtl`. */
-  ttl?: number;
+  /** Time to live in ms (> 0 or `Infinity`), or a function of the result and the arguments. Default: the module's `defaultTtl`. */
+  ttl?: number | ((result: R, ...args: A) => number);
   /** Invalidation tags, or a function of the method's arguments. Default: none. */
   tags?: FromArgs<A, TagsValue>;
   /** Tags known only from the result, given the result then the arguments. Same stale-load safety as `tags`. */
@@ -32,6 +38,18 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
   unless?: (result: R, ...args: A) => boolean;
   /** The name of the cache to use, as registered with `HydraCacheModule.forRoot({ name })`. Default: the default cache. */
   cache?: string;
+  /** ms (>= 0) past the TTL a result may be served stale. Default: the cache's `grace` (0). */
+  grace?: number;
+  /** ms (>= 0) the method is not called again after fail-safe served a stale result. Default: the cache's (10 000). */
+  failSafeBackoff?: number;
+  /** Soft timeout (ms, >= 0) before a stale result is served while the method runs on. Default: the cache's (0). */
+  timeout?: number;
+  /** Hard timeout (ms, > 0): `E_LOAD_TIMEOUT`, or the stale result within grace. Default: the cache's (none). */
+  hardTimeout?: number;
+  /** Fraction of the TTL (0 < f < 1) after which a hit refreshes the result in the background. Default: none. */
+  refreshAhead?: number;
+  /** Fraction (0 <= f < 1) by which each stored TTL is shortened at random. Default: the cache's (0). */
+  ttlJitter?: number;
 }
 
 /**
@@ -90,7 +108,16 @@ function isSuperCallFromCachedOverride(
 }
 
 /** Every field {@link CachedOptions} has; any other (`tag`, `ttls`, `keys`) is refused. */
-const CACHED_FIELDS = ['key', 'ttl', 'tags', 'resultTags', 'namespace', 'unless', 'cache'] as const;
+const CACHED_FIELDS = [
+  'key',
+  'ttl',
+  'tags',
+  'resultTags',
+  'namespace',
+  'unless',
+  'cache',
+  ...(Object.keys(RESILIENCE_FIELDS) as (keyof ResilienceOptions)[]),
+];
 
 interface CachedPlan<A extends unknown[], R> {
   readonly cacheName: string | undefined;
@@ -100,18 +127,26 @@ interface CachedPlan<A extends unknown[], R> {
 
 /** Validates the options once, at decoration time, and precomputes what does not vary per call. */
 function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): CachedPlan<A, R> {
-  const { key, ttl, tags, resultTags, namespace, unless, cache } = checkOptionFields<
+  const { key, ttl, tags, resultTags, namespace, unless, cache, ...resilience } = checkOptionFields<
     CachedOptions<A, R>
   >(options, '@Cached', CACHED_FIELDS);
-  if (ttl !== undefined) checkTtl(ttl, 'ttl');
+  if (ttl !== undefined && typeof ttl !== 'function') checkTtl(ttl, 'ttl');
+  for (const [field, value] of Object.entries(resilience)) {
+    if (value !== undefined) RESILIENCE_FIELDS[field as keyof ResilienceOptions](value, field);
+  }
   if (namespace !== undefined && typeof namespace !== 'string') {
     throw CacheErrors.invalidOption('namespace', 'a string', namespace);
   }
   checkFunction(resultTags, 'resultTags');
   checkFunction(unless, 'unless');
   const fixedTags = typeof tags === 'function' ? undefined : tagList(tags ?? [], 'tags');
-  const fixedOptions: LoadOptionsInit<R> = { ttl, tags: fixedTags };
-  const perCall = fixedTags === undefined || resultTags !== undefined || unless !== undefined;
+  const fixedTtl = typeof ttl === 'function' ? undefined : ttl;
+  const fixedOptions: LoadOptionsInit<R> = { ttl: fixedTtl, tags: fixedTags, ...resilience };
+  const perCall =
+    fixedTags === undefined ||
+    resultTags !== undefined ||
+    unless !== undefined ||
+    typeof ttl === 'function';
   const prefix = namespace === undefined ? '' : `${namespace}:`;
 
   return {
@@ -123,7 +158,8 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
     loadOptions: (args) =>
       perCall
         ? {
-            ttl,
+            ...resilience,
+            ttl: typeof ttl === 'function' ? (result: R) => ttl(result, ...args) : ttl,
             tags: fixedTags ?? tagList(fromArgs(tags!, args), 'tags'),
             resultTags: resultTags && ((result: R) => resultTags(result, ...args)),
             unless: unless && ((result: R) => unless(result, ...args)),

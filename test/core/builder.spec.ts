@@ -36,11 +36,17 @@ describe('HydraCache.local() builder', () => {
     expect(await cache.get('k')).toBe('v');
   });
 
-  it('documents the defaults: 300 000 ms, 10 000 entries, 16 MiB', () => {
+  it('documents the defaults: 300 000 ms, 10 000 entries, 16 MiB, no grace, 10 s fail-safe backoff', () => {
     expect(DEFAULT_SETTINGS).toEqual({
       defaultTtl: 300_000,
       maxCapacity: 10_000,
       maxEntryBytes: 16 * 1024 * 1024,
+      grace: 0,
+      failSafeBackoff: 10_000,
+      timeout: 0,
+      hardTimeout: Infinity,
+      refreshAhead: 0,
+      ttlJitter: 0,
     });
   });
 

@@ -137,7 +137,8 @@ describe('options the cache would otherwise ignore', () => {
     const cache = HydraCache.local().build();
     const error = await errorOf(cache.getOrLoad('k', { ttls: 5 } as object, () => 1));
     expect(error.message).toBe(
-      'Unknown option "ttls" in options: expected one of ttl, tags, resultTags, unless.',
+      'Unknown option "ttls" in options: expected one of ttl, tags, resultTags, unless, grace, ' +
+        'failSafeBackoff, timeout, hardTimeout, refreshAhead, ttlJitter.',
     );
   });
 

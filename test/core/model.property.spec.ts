@@ -55,6 +55,11 @@ class Model {
     staleLoadDiscards: 0,
     invalidations: 0,
     evictions: 0,
+    staleHits: 0,
+    backgroundRefreshes: 0,
+    failSafeActivations: 0,
+    softTimeouts: 0,
+    hardTimeouts: 0,
   };
   /** The one load running during a `loadAround`, and whether something overtook it. */
   flight: { key: string; tags: string[]; superseded: boolean } | undefined;

@@ -11,6 +11,11 @@ const ZERO: CacheStats = {
   staleLoadDiscards: 0,
   invalidations: 0,
   evictions: 0,
+  staleHits: 0,
+  backgroundRefreshes: 0,
+  failSafeActivations: 0,
+  softTimeouts: 0,
+  hardTimeouts: 0,
   size: 0,
 };
 
