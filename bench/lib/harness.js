@@ -10,6 +10,16 @@ export function gc() {
 export const now = () => performance.now();
 
 /**
+ * CPU milliseconds this process has used (user + system, all its threads). Throughput loops are
+ * timed with it: on a shared machine a sample's wall time mostly measures how much of a core the
+ * scheduler granted, while CPU time measures the work done.
+ */
+export const cpuNow = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
+/**
  * Runs `sample(system, round)` for every system in every round. The order rotates each round so
  * no system always runs first (warm caches, JIT state and GC debt are spread evenly). Rounds
  * before `warmup` are run but not kept (round numbers stay distinct: they start at -warmup).
@@ -53,7 +63,8 @@ export function summarize(samples) {
 }
 
 /**
- * A loop of `count` sequential awaited `call(i)`s returning its throughput in ops/s. Each call of
+ * A loop of `count` sequential awaited `call(i)`s returning its throughput in ops per CPU second
+ * of the process (see {@link cpuNow}). Each call of
  * this factory compiles its own copy of the loop, so systems measured side by side do not share
  * (and pollute) one call site's type feedback.
  * @param {string} body statement run per iteration; sees `i` and the names in `scope`, and may
@@ -71,7 +82,7 @@ export function compileLoop(body, scope = {}) {
         for (let i = 0; i < count; i++) { ${body} }
         return (count * 1000) / (now() - start);
       };`,
-    )(now, ...Object.values(scope))
+    )(cpuNow, ...Object.values(scope))
   );
 }
 

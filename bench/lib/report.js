@@ -1,5 +1,5 @@
 /** Writes bench/RESULTS.md from the workload sections and the targets. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 /**
@@ -69,5 +69,12 @@ export function writeReport(
   for (const s of sections) {
     parts.push(`## ${s.title}`, '', s.description, '', table(s.columns, s.rows), '');
   }
-  writeFileSync(path, parts.join('\n'));
+  writeFileSync(path, parts.join('\n') + keptHistory(path));
+}
+
+/** The hand-written `## History` section of the report at `path` (kept across runs), or ''. */
+function keptHistory(path) {
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const at = old.indexOf('\n## History');
+  return at < 0 ? '' : old.slice(at);
 }

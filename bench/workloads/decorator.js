@@ -90,8 +90,8 @@ export async function decorator({ rounds, sampleMs }) {
   return {
     key: 'decorator',
     title: '(5) `@Cached` method hit vs direct `getOrLoad` hit',
-    description: `A Nest application context (\`HydraCacheModule.forRoot\`, default cbor codec) with \`@Cached({ key: (id) => \\\`user:\${id}\\\`, ttl })\` on an \`@Injectable()\` service; ${fmt(KEYS)} warm keys, samples of ~${sampleMs} ms, ${rounds} interleaved rounds after 1 warm-up round. Ratio vs the direct \`getOrLoad\` hit.`,
-    columns: ['Call', 'Median ops/s', 'Min', 'Max', 'vs direct getOrLoad'],
+    description: `A Nest application context (\`HydraCacheModule.forRoot\`, default cbor codec) with \`@Cached({ key: (id) => \\\`user:\${id}\\\`, ttl })\` on an \`@Injectable()\` service; ${fmt(KEYS)} warm keys, samples of ~${sampleMs} ms, ${rounds} interleaved rounds after 1 warm-up round; ops per CPU second of the process. Ratio vs the direct \`getOrLoad\` hit.`,
+    columns: ['Call', 'Median ops per CPU s', 'Min', 'Max', 'vs direct getOrLoad'],
     rows: data.map((d) => [
       d.name,
       fmt(d.median),

@@ -89,10 +89,10 @@ export async function hitPath({ rounds, sampleMs }) {
   return {
     key: 'hit',
     title: '(1) Hit path: warm get-or-load over 10 000 keys in a pseudo-random order',
-    description: `Each call awaited and its answer checked; keys in a fixed pseudo-random order (xorshift), capacity ${CAPACITY.toLocaleString('en-US')}; samples of ~${sampleMs} ms, ${rounds} interleaved rounds after 1 warm-up round; ops/s, higher is better; ratio = median / baseline median.`,
+    description: `Each call awaited and its answer checked; keys in a fixed pseudo-random order (xorshift), capacity ${CAPACITY.toLocaleString('en-US')}; samples of ~${sampleMs} ms, ${rounds} interleaved rounds after 1 warm-up round; ops per CPU second of the process (CPU time, not wall time: other processes share the machine), higher is better; ratio = median / baseline median.`,
     columns: [
       'System',
-      'Median ops/s',
+      'Median ops per CPU s',
       'Min',
       'Max',
       'vs baseline',
