@@ -2,6 +2,14 @@ import type { BusMessage, BusTarget } from './bus/bus-message.types.js';
 import { CacheBus } from './bus/cache-bus.js';
 import type { CacheBusStats } from './bus/cache-bus.stats.js';
 import { CacheErrors } from './cache.errors.js';
+import {
+  evictionChannel,
+  hitChannel,
+  invalidationChannel,
+  missChannel,
+  publishInvalidation,
+  publishKeyEvent,
+} from './cache-events.js';
 import { keyText, type CacheKey } from './cache-key.js';
 import {
   optionsLookValid,
@@ -64,6 +72,7 @@ export class HydraCache {
     );
     this.#loads = new LoadCoordinator(
       {
+        cacheName: this.#settings.name,
         readForLoad: (key) => this.#readForLoad(key),
         storeLoaded: (key, data, tags, ttl) => this.#write(key, data, tags, ttl),
       },
@@ -85,14 +94,17 @@ export class HydraCache {
     const entry = this.#store.get(k, Date.now());
     if (entry === undefined) {
       this.#stats.misses++;
+      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
       return undefined;
     }
     try {
       const value = this.#values.decode(entry.data) as T;
       this.#stats.hits++;
+      if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
       return value;
     } catch (cause) {
       this.#stats.misses++;
+      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
       this.#store.delete(k);
       throw CacheErrors.decode(k, cause);
     }
@@ -132,9 +144,11 @@ export class HydraCache {
       const hit = this.#readForLoad(k);
       if (hit !== MISS) {
         this.#stats.hits++;
+        if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
         return Promise.resolve(hit as T);
       }
       this.#stats.misses++;
+      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
       return this.#loads.load(k, resolveOptions(options), loader);
     } catch (error) {
       return Promise.reject(error as Error);
@@ -202,6 +216,16 @@ export class HydraCache {
     };
   }
 
+  /** The `name` setting, reported on events and metrics. */
+  get name(): string {
+    return this.#settings.name;
+  }
+
+  /** The `maxCapacity` setting: the most entries this cache holds. */
+  get maxCapacity(): number {
+    return this.#settings.maxCapacity;
+  }
+
   /** The bus's counters, or undefined for a cache without a bus. */
   busStats(): CacheBusStats | undefined {
     return this.#bus?.stats();
@@ -228,6 +252,8 @@ export class HydraCache {
    */
   async #invalidateEverywhere(message: BusMessage): Promise<number> {
     const removed = this.#invalidate(message);
+    if (invalidationChannel.hasSubscribers)
+      publishInvalidation(this.#settings.name, message, 'local', removed);
     await this.#bus?.publish(message);
     return removed;
   }
@@ -304,7 +330,12 @@ export class HydraCache {
     const loads = this.#loads;
     const target: BusTarget = {
       // A message from another instance takes the local path only: it is never published again.
-      applyLocally: (message) => void this.#invalidate(message),
+      applyLocally: (message) => {
+        const removed = this.#invalidate(message);
+        if (invalidationChannel.hasSubscribers)
+          publishInvalidation(this.#settings.name, message, 'remote', removed);
+      },
+      name: this.#settings.name,
       get size() {
         return store.size;
       },
@@ -317,6 +348,9 @@ export class HydraCache {
 
   #removed(entry: Entry, cause: RemovalCause): void {
     this.#tags.remove(entry);
-    if (cause === 'evicted') this.#stats.evictions++;
+    if (cause !== 'evicted') return;
+    this.#stats.evictions++;
+    if (evictionChannel.hasSubscribers)
+      publishKeyEvent(evictionChannel, this.#settings.name, entry.key);
   }
 }

@@ -1,4 +1,5 @@
 import { CacheErrors } from '../cache.errors.js';
+import { busChannel, publishBusEvent, type BusEventName } from '../cache-events.js';
 import type { BusMessage, BusTarget } from './bus-message.types.js';
 import { BusPublisher } from './bus-publisher.js';
 import type { BusTransport, TransportListener } from './bus-transport.js';
@@ -42,6 +43,7 @@ export class CacheBus {
       publishTimeout: this.#options.publishTimeout,
       maxRetryItems: this.#options.maxRetryItems,
       counters: this.#counters,
+      onFailure: () => this.#emit('publish-failure'),
       warn: this.#options.onWarn,
     });
     this.#outage = new OutageClock(this.#options.disconnectedTtl, () => this.#onOutageExpired());
@@ -157,7 +159,11 @@ export class CacheBus {
     this.#connected = true;
     this.#publisher.connected = true;
     this.#outage.stop();
-    if (gap) this.#counters.gapsDetected++;
+    this.#emit('connected');
+    if (gap) {
+      this.#counters.gapsDetected++;
+      this.#emit('gap');
+    }
     // Before the first connect this cache heard nothing: what it stored or is loading may be
     // stale. A transport that connects while the bus is being built leaves nothing to drop.
     if ((gap || first) && !this.#starting) this.#resync();
@@ -169,11 +175,13 @@ export class CacheBus {
     this.#connected = false;
     this.#publisher.connected = false;
     this.#counters.disconnects++;
+    this.#emit('disconnected');
     this.#outage.start();
   }
 
   #onGap(): void {
     this.#counters.gapsDetected++;
+    this.#emit('gap');
     this.#resync();
   }
 
@@ -181,16 +189,24 @@ export class CacheBus {
   #resync(): void {
     if (this.#target.size === 0 && (this.#target.loading ?? 1) === 0) return;
     this.#counters.resyncs++;
+    this.#emit('resync');
     this.#target.applyLocally({ type: 'flush' });
   }
 
   #onOutageExpired(): void {
     this.#counters.outageFlushes++;
+    this.#emit('outage-flush');
     try {
       this.#target.applyLocally({ type: 'flush' });
     } catch (cause) {
       this.#warnOnce('outage', 'The cache bus failed to flush the cache after an outage.', cause);
     }
+  }
+
+  /** Publishes a bus event when anyone listens (see cache-events.ts). */
+  #emit(event: BusEventName): void {
+    if (busChannel.hasSubscribers)
+      publishBusEvent(this.#target.name ?? 'default', this.#transport.name, event);
   }
 
   #warnOnce(kind: string, message: string, cause?: unknown): void {
