@@ -87,6 +87,8 @@ describe('events on diagnostics channels', () => {
   it('runs the loader inside the load tracing channel: start, then asyncEnd with the result or error', async () => {
     const seen: string[] = [];
     const handlers = {
+      end: () => undefined,
+      asyncStart: () => undefined,
       start: (m: LoadEvent) => seen.push(`start ${m.cache} ${m.namespace} ${m.key}`),
       asyncEnd: (m: LoadEvent) => seen.push(`asyncEnd ${String(m.result)} ${String(m.error)}`),
       error: (m: LoadEvent) => seen.push(`error ${(m.error as Error).message}`),
@@ -114,7 +116,14 @@ describe('events on diagnostics channels', () => {
   });
 
   it('keeps a loader synchronous in its caller: a re-entrant load is still refused while traced', async () => {
-    const handlers = { start: () => undefined };
+    const ignore = (): void => undefined;
+    const handlers = {
+      start: ignore,
+      end: ignore,
+      asyncStart: ignore,
+      asyncEnd: ignore,
+      error: ignore,
+    };
     const channel = tracingChannel(CACHE_CHANNELS.load);
     channel.subscribe(handlers);
     try {
