@@ -48,6 +48,12 @@ export interface LoadEvent extends CacheKeyEvent {
   result?: unknown;
   /** The loader's error, set before `error` when it threw or rejected. */
   error?: unknown;
+  /**
+   * A `start` subscriber may set it to run the loader inside a context of its own (the
+   * OpenTelemetry bridge makes the load span active, so the loader's own spans nest under it).
+   * It must call `loader` once, synchronously, and return what it returns. One per load.
+   */
+  around?: <T>(loader: () => T) => T;
   /** Free for subscribers to keep their per-load state on (a span, a start time). */
   [extra: string]: unknown;
 }
@@ -158,5 +164,8 @@ export function traceLoad<T>(
 ): Promise<T> {
   const context: LoadEvent = { cache, namespace: keyNamespace(key), key };
   // An async wrapper: tracePromise needs a promise, and a loader may return a plain value or throw.
-  return loadChannel.tracePromise(async () => loader(), context);
+  return loadChannel.tracePromise(
+    async () => (context.around === undefined ? loader() : context.around(loader)),
+    context,
+  );
 }

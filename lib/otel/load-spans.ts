@@ -34,6 +34,9 @@ export class LoadSpans {
       context.active(),
     );
     this.#spans.set(event, span);
+    // The loader runs with the load span active: what it traces (a query) nests under it.
+    const active = trace.setSpan(context.active(), span);
+    event.around = (loader) => context.with(active, loader);
     this.#running.set(runningId(event), span);
   }
 
