@@ -3,12 +3,24 @@ import {
   Module,
   Optional,
   type DynamicModule,
+  type FactoryProvider,
+  type ModuleMetadata,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { HydraCache } from '../core/hydra-cache.js';
 import { HydraCacheInstrumentation } from './hydra-cache.instrumentation.js';
 import type { HydraCacheInstrumentationOptions } from './instrumentation.options.js';
+
+/** Options of {@link HydraCacheOtelModule.forRootAsync}. */
+export interface HydraCacheOtelAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  /** Returns the instrumentation options, possibly asynchronously. */
+  useFactory: (
+    ...args: any[]
+  ) => HydraCacheInstrumentationOptions | Promise<HydraCacheInstrumentationOptions>;
+  /** Providers whose values `useFactory` receives, in order. Default: none. */
+  inject?: FactoryProvider['inject'];
+}
 
 /**
  * Turns on OpenTelemetry metrics and load spans for the application's caches: import
@@ -31,6 +43,26 @@ export class HydraCacheOtelModule implements OnModuleInit, OnApplicationShutdown
         {
           provide: HydraCacheInstrumentation,
           useFactory: () => new HydraCacheInstrumentation(options),
+        },
+      ],
+      exports: [HydraCacheInstrumentation],
+    };
+  }
+
+  /**
+   * As {@link forRoot}, with options from a factory (e.g. a meter provider built in another
+   * provider): `useFactory` gets the `inject` tokens, resolved in the context of `imports`.
+   */
+  static forRootAsync(options: HydraCacheOtelAsyncOptions): DynamicModule {
+    return {
+      module: HydraCacheOtelModule,
+      imports: options.imports ?? [],
+      providers: [
+        {
+          provide: HydraCacheInstrumentation,
+          useFactory: async (...args: unknown[]) =>
+            new HydraCacheInstrumentation(await options.useFactory(...args)),
+          inject: options.inject ?? [],
         },
       ],
       exports: [HydraCacheInstrumentation],

@@ -6,6 +6,7 @@
 export { HydraCacheInstrumentation } from './hydra-cache.instrumentation.js';
 export type { HydraCacheInstrumentationOptions } from './instrumentation.options.js';
 export { HydraCacheOtelModule } from './hydra-cache-otel.module.js';
+export type { HydraCacheOtelAsyncOptions } from './hydra-cache-otel.module.js';
 export {
   ATTRIBUTES,
   INSTRUMENTATION_SCOPE,
