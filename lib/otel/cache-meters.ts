@@ -11,8 +11,11 @@ import { Tally } from './tally.js';
 
 /** Builds the attributes of a key event; `withKey` adds the opt-in `cache.key`. */
 export type AttributesOf = (event: CacheKeyEvent, withKey: boolean) => Attributes;
-/** The identity of a key event's attribute set (equal ids, equal attributes). */
-export type IdOf = (event: CacheKeyEvent) => string;
+/**
+ * The identity of a key event's attribute set within its cache (equal cache names and ids, equal
+ * attributes); undefined is a valid id.
+ */
+export type IdOf = (event: CacheKeyEvent) => string | undefined;
 
 /**
  * The metric instruments and what each event adds to them. Counters are observable and fed by
@@ -20,13 +23,20 @@ export type IdOf = (event: CacheKeyEvent) => string;
  * recorded through the SDK as it happens.
  */
 export class CacheMeters {
-  readonly #gets = { hit: new Tally(), miss: new Tally() };
-  readonly #joins = new Tally();
-  readonly #staleDiscards = new Tally();
-  readonly #evictions = new Tally();
-  readonly #invalidations = new Tally();
-  readonly #invalidatedEntries = new Tally();
-  readonly #busEvents = new Tally();
+  readonly #gets = {
+    hit: new Tally<CacheKeyEvent>((e) => this.#getAttributes(e, 'hit')),
+    miss: new Tally<CacheKeyEvent>((e) => this.#getAttributes(e, 'miss')),
+  };
+  readonly #joins = this.#keyTally();
+  readonly #staleDiscards = this.#keyTally();
+  readonly #evictions = this.#keyTally();
+  readonly #invalidations = new Tally<InvalidationEvent>(invalidationAttributes);
+  readonly #invalidatedEntries = new Tally<InvalidationEvent>(invalidationAttributes);
+  readonly #busEvents = new Tally<BusEvent>((event) => ({
+    [ATTRIBUTES.cacheName]: event.cache,
+    [ATTRIBUTES.busTransport]: event.transport,
+    [ATTRIBUTES.busEvent]: event.event,
+  }));
   readonly #loadDuration: Histogram;
   readonly #loadStarts = new Map<LoadEvent, number>();
   readonly #observed = new Set<HydraCache>();
@@ -80,47 +90,34 @@ export class CacheMeters {
 
   /** A read: `hit` or `miss`. */
   got(event: CacheKeyEvent, result: 'hit' | 'miss'): void {
-    this.#gets[result].add(this.idOf(event), () => ({
-      ...this.attributesOf(event, true),
-      [ATTRIBUTES.result]: result,
-      [ATTRIBUTES.tier]: 'memory',
-    }));
+    this.#gets[result].add(event.cache, this.idOf(event), event);
   }
 
   /** A caller joined a running load. */
   joined(event: CacheKeyEvent): void {
-    this.#joins.add(this.idOf(event), () => this.attributesOf(event, true));
+    this.#joins.add(event.cache, this.idOf(event), event);
   }
 
   /** A load's result was discarded as stale. */
   staleDiscarded(event: CacheKeyEvent): void {
-    this.#staleDiscards.add(this.idOf(event), () => this.attributesOf(event, true));
+    this.#staleDiscards.add(event.cache, this.idOf(event), event);
   }
 
   /** An entry was evicted. */
   evicted(event: CacheKeyEvent): void {
-    this.#evictions.add(this.idOf(event), () => this.attributesOf(event, true));
+    this.#evictions.add(event.cache, this.idOf(event), event);
   }
 
   /** An invalidation was applied. */
   invalidated(event: InvalidationEvent): void {
-    const id = `${event.cache}\u0000${event.kind}\u0000${event.origin}`;
-    const attributes = (): Attributes => ({
-      [ATTRIBUTES.cacheName]: event.cache,
-      [ATTRIBUTES.invalidationKind]: event.kind,
-      [ATTRIBUTES.invalidationOrigin]: event.origin,
-    });
-    this.#invalidations.add(id, attributes);
-    if (event.removed > 0) this.#invalidatedEntries.add(id, attributes, event.removed);
+    const id = `${event.kind}\u0000${event.origin}`;
+    this.#invalidations.add(event.cache, id, event);
+    if (event.removed > 0) this.#invalidatedEntries.add(event.cache, id, event, event.removed);
   }
 
   /** Something happened to a bus. */
   busEvent(event: BusEvent): void {
-    this.#busEvents.add(`${event.cache}\u0000${event.transport}\u0000${event.event}`, () => ({
-      [ATTRIBUTES.cacheName]: event.cache,
-      [ATTRIBUTES.busTransport]: event.transport,
-      [ATTRIBUTES.busEvent]: event.event,
-    }));
+    this.#busEvents.add(event.cache, `${event.transport}\u0000${event.event}`, event);
   }
 
   /** A load started: notes its start time. */
@@ -149,6 +146,18 @@ export class CacheMeters {
     this.#observed.delete(cache);
   }
 
+  #getAttributes(event: CacheKeyEvent, result: 'hit' | 'miss'): Attributes {
+    return {
+      ...this.attributesOf(event, true),
+      [ATTRIBUTES.result]: result,
+      [ATTRIBUTES.tier]: 'memory',
+    };
+  }
+
+  #keyTally(): Tally<CacheKeyEvent> {
+    return new Tally<CacheKeyEvent>((event) => this.attributesOf(event, true));
+  }
+
   /** Forgets load start times (at disable: those loads will not report an end). */
   clearRunning(): void {
     this.#loadStarts.clear();
@@ -156,3 +165,11 @@ export class CacheMeters {
 }
 
 type Reporter = (result: ObservableResult) => void;
+
+function invalidationAttributes(event: InvalidationEvent): Attributes {
+  return {
+    [ATTRIBUTES.cacheName]: event.cache,
+    [ATTRIBUTES.invalidationKind]: event.kind,
+    [ATTRIBUTES.invalidationOrigin]: event.origin,
+  };
+}

@@ -130,12 +130,15 @@ export class HydraCacheInstrumentation {
     return this.#options.cacheNames?.has(event.cache) ?? true;
   }
 
-  /** Equal for two events exactly when {@link #attributes} gives them equal attributes. */
-  #attributeSetId(event: CacheKeyEvent): string {
+  /**
+   * Within a cache, equal for two events exactly when {@link #attributes} gives them equal
+   * attributes. Without a key attribute that is the namespace itself: no string is built per hit.
+   */
+  #attributeSetId(event: CacheKeyEvent): string | undefined {
     const o = this.#options;
-    const namespace = o.namespaceAttribute ? (event.namespace ?? '\u0001') : '';
-    const key = o.keyAttribute === undefined ? '' : (o.keyAttribute(event.key) ?? '');
-    return `${event.cache}\u0000${namespace}\u0000${key}`;
+    const namespace = o.namespaceAttribute ? event.namespace : undefined;
+    if (o.keyAttribute === undefined) return namespace;
+    return `${namespace ?? '\u0001'}\u0000${o.keyAttribute(event.key) ?? '\u0001'}`;
   }
 
   #attributes(event: CacheKeyEvent, withKey: boolean): Attributes {

@@ -135,6 +135,18 @@ describe('OpenTelemetry metrics after a scripted workload', () => {
     ]);
   });
 
+  it('keeps at most 2 000 attribute sets per counter, counting the rest as overflow', async () => {
+    instrumentation = new HydraCacheInstrumentation({
+      meterProvider: harness.meterProvider,
+      tracing: false,
+    }).enable();
+    const cache = new HydraCache({ name: 'wide' });
+    for (let i = 0; i < 2_005; i++) await cache.get(`ns${i}:k`);
+    const gets = await points(harness, 'hydracache.cache.gets');
+    expect(gets).toHaveLength(2_001);
+    expect(gets).toContainEqual({ attributes: { 'otel.metric.overflow': true }, value: 5 });
+  });
+
   it('records only the caches named in cacheNames', async () => {
     instrumentation = new HydraCacheInstrumentation({
       meterProvider: harness.meterProvider,
