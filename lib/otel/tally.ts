@@ -1,7 +1,10 @@
 import type { Attributes, ObservableResult } from '@opentelemetry/api';
 
-/** Distinct attribute sets a tally keeps apart; the rest share one overflow set. */
-export const MAX_ATTRIBUTE_SETS = 2_000;
+/**
+ * Distinct attribute sets a tally keeps apart; the rest share one overflow set. Below the SDK's
+ * default cardinality limit (2 000 per metric) even for the reads counter, which has two tallies.
+ */
+export const MAX_ATTRIBUTE_SETS = 900;
 
 interface Count {
   readonly attributes: Attributes;
