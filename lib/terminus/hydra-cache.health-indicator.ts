@@ -21,8 +21,8 @@ const BUS_DOWN: readonly BusDownStatus[] = ['degraded', 'down', 'up'];
 
 /**
  * A `@nestjs/terminus` health indicator for the application's {@link HydraCache}: reports its name,
- * size and capacity, and its bus's state when it has one (connected, disconnects, gaps, resyncs,
- * publish failures, retry queue). Add it to the providers of the module holding your health
+ * size and capacity, and its bus's state when it has one (connected, when it last connected,
+ * disconnects, gaps, resyncs, publish failures, retry queue). Add it to the providers of the module holding your health
  * controller (which imports `TerminusModule`).
  */
 @Injectable()
@@ -53,6 +53,8 @@ export class HydraCacheHealthIndicator {
     data.bus = {
       transport: bus.transport,
       connected: bus.connected,
+      lastConnectedAt:
+        bus.lastConnectedAt === undefined ? null : new Date(bus.lastConnectedAt).toISOString(),
       disconnects: bus.disconnects,
       gapsDetected: bus.gapsDetected,
       resyncs: bus.resyncs,

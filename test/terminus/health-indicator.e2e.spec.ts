@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import 'reflect-metadata';
 import { Controller, Get, Inject, type INestApplication } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
@@ -95,11 +96,22 @@ describe('terminus health indicator', () => {
     const lenient = await request(server).get('/health/lenient').expect(200);
     expect(lenient.body).toMatchObject({ status: 'ok', info: { cache: { status: 'up' } } });
 
-    transport.goOnline();
+    const reconnectAt = Date.parse('2030-01-01T00:00:00.000Z');
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(reconnectAt);
+    try {
+      transport.goOnline();
+    } finally {
+      clock.mockRestore();
+    }
     const back = await request(server).get('/health').expect(200);
     expect(back.body).toMatchObject({
       status: 'ok',
-      info: { cache: { status: 'up', bus: { connected: true, gapsDetected: 0 } } },
+      info: {
+        cache: {
+          status: 'up',
+          bus: { connected: true, gapsDetected: 0, lastConnectedAt: '2030-01-01T00:00:00.000Z' },
+        },
+      },
     });
   });
 

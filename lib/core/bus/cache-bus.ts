@@ -29,6 +29,7 @@ export class CacheBus {
   readonly #warned = new Set<string>();
   #connected = false;
   #everConnected = false;
+  #lastConnectedAt: number | undefined;
   #starting = false;
   readonly #outage: OutageClock;
   #closing: Promise<void> | undefined;
@@ -89,6 +90,7 @@ export class CacheBus {
     return this.#counters.snapshot({
       transport: this.#transport.name,
       connected: this.#connected,
+      lastConnectedAt: this.#lastConnectedAt,
       retryQueueSize: this.#publisher.queue.size,
       retryQueueOverflows: this.#publisher.queue.overflows,
     });
@@ -157,6 +159,7 @@ export class CacheBus {
     const first = !this.#everConnected;
     this.#everConnected = true;
     this.#connected = true;
+    this.#lastConnectedAt = Date.now();
     this.#publisher.connected = true;
     this.#outage.stop();
     this.#emit('connected');
