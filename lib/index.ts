@@ -7,7 +7,7 @@ export type {
   LoadStatus,
 } from './core/hydra-cache.js';
 export { HydraCacheBuilder } from './core/hydra-cache.builder.js';
-export { DEFAULT_SETTINGS } from './core/hydra-cache.settings.js';
+export { DEFAULT_SETTINGS, DEFAULT_CACHE_NAME } from './core/hydra-cache.settings.js';
 export type {
   HydraCacheSettings,
   BusSetting,
@@ -29,6 +29,14 @@ export { CborCodec } from './core/cbor-codec.js';
 export type { Codec, CborCodecOptions } from './core/cbor-codec.js';
 export { CacheError } from './core/cache.errors.js';
 export type { CacheErrorCode } from './core/cache.errors.js';
+export { CACHE_CHANNELS, keyNamespace } from './core/cache-events.js';
+export type {
+  CacheKeyEvent,
+  LoadEvent,
+  InvalidationEvent,
+  BusEvent,
+  BusEventName,
+} from './core/cache-events.js';
 export { CacheBus } from './core/bus/cache-bus.js';
 export type { CacheBusOptions } from './core/bus/cache-bus.options.js';
 export { DEFAULT_BUS_OPTIONS } from './core/bus/cache-bus.options.js';

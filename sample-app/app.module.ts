@@ -3,6 +3,7 @@ import { HydraCacheModule } from '@hydracache/nestjs';
 import { AppConfig } from './config/app-config.js';
 import { cacheOptionsFrom } from './config/cache-options.factory.js';
 import { ConfigModule } from './config/config.module.js';
+import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -19,6 +20,7 @@ import { UsersModule } from './users/users.module.js';
     TenantsModule,
     UsersModule,
     StatsModule,
+    MonitoringModule,
   ],
 })
 export class AppModule {}

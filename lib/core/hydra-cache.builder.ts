@@ -3,7 +3,12 @@ import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import type { Codec } from './cbor-codec.js';
 import { checkTtl } from './cache-options.js';
 import type { HydraCache } from './hydra-cache.js';
-import { checkCodec, checkCount, type HydraCacheSettings } from './hydra-cache.settings.js';
+import {
+  checkCodec,
+  checkCount,
+  checkName,
+  type HydraCacheSettings,
+} from './hydra-cache.settings.js';
 
 /** Fluent builder returned by `HydraCache.local()`. Setters validate at once. */
 export class HydraCacheBuilder {
@@ -11,6 +16,12 @@ export class HydraCacheBuilder {
 
   /** Internal: `HydraCache.local()` passes how to build (which keeps this file free of an import cycle). */
   constructor(private readonly create: (settings: HydraCacheSettings) => HydraCache) {}
+
+  /** The name events and metrics report for this cache (non-empty). Default: `'default'`. */
+  name(name: string): this {
+    this.#settings.name = checkName(name, 'name');
+    return this;
+  }
 
   /** Default TTL in milliseconds (> 0, or `Infinity`). Default: 300 000. */
   defaultTtl(ms: number): this {

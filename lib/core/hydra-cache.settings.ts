@@ -7,6 +7,8 @@ import { readOptions, type FieldTable } from './option-fields.js';
 
 /** Settings of a local cache; every field is optional. */
 export interface HydraCacheSettings {
+  /** Reported as `cache` on every event and as `cache.name` on every metric, to tell caches apart. Default: `'default'`. */
+  name?: string;
   /** TTL in milliseconds for entries stored without one (> 0, or `Infinity`). Default: 300 000 (5 minutes). */
   defaultTtl?: number;
   /** Hard bound on stored entries; the least recently used entry is evicted beyond it. Default: 10 000. */
@@ -54,6 +56,9 @@ export type ResolvedSettings = Required<Omit<HydraCacheSettings, 'bus'>> & {
   bus: BusSetting | undefined;
 };
 
+/** The `name` of a cache whose settings give none. */
+export const DEFAULT_CACHE_NAME = 'default';
+
 /** Default settings, as documented on {@link HydraCacheSettings}. */
 export const DEFAULT_SETTINGS = Object.freeze({
   defaultTtl: 300_000,
@@ -71,6 +76,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
 
 /** Every setting and its check: adding a setting is one line here plus its doc above. */
 const SETTING_FIELDS: FieldTable<HydraCacheSettings> = {
+  name: checkName,
   defaultTtl: checkTtl,
   maxCapacity: checkCount,
   maxEntryBytes: checkCount,
@@ -89,6 +95,7 @@ const SETTING_FIELDS: FieldTable<HydraCacheSettings> = {
 export function resolveSettings(settings: unknown): ResolvedSettings {
   const given = readOptions(settings, 'settings', SETTING_FIELDS);
   return {
+    name: given.name ?? DEFAULT_CACHE_NAME,
     defaultTtl: given.defaultTtl ?? DEFAULT_SETTINGS.defaultTtl,
     maxCapacity: given.maxCapacity ?? DEFAULT_SETTINGS.maxCapacity,
     maxEntryBytes: given.maxEntryBytes ?? DEFAULT_SETTINGS.maxEntryBytes,
@@ -127,4 +134,12 @@ export function checkCodec(codec: unknown): Codec | null {
     );
   }
   return codec as Codec;
+}
+
+/** Checks a cache name: a non-empty string. */
+export function checkName(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw CacheErrors.invalidOption(field, 'a non-empty string', value);
+  }
+  return value;
 }

@@ -2,6 +2,15 @@ import type { BusMessage, BusTarget } from './bus/bus-message.types.js';
 import { CacheBus } from './bus/cache-bus.js';
 import type { CacheBusStats } from './bus/cache-bus.stats.js';
 import { CacheErrors } from './cache.errors.js';
+import {
+  evictionChannel,
+  hitChannel,
+  invalidationChannel,
+  missChannel,
+  publishInvalidation,
+  publishKeyEvent,
+  type InvalidationMessage,
+} from './cache-events.js';
 import { keyText, type CacheKey } from './cache-key.js';
 import {
   optionsLookValid,
@@ -37,10 +46,7 @@ export type { LoadResult, LoadStatus } from './lapsed-reads.js';
  * matching invalidation (wire version 1 has no expire type): other instances remove what this one
  * keeps stale, which never serves them anything an expire would not.
  */
-type CacheChange =
-  | BusMessage
-  | { readonly type: 'expireKeys'; readonly keys: readonly string[] }
-  | { readonly type: 'expireTags'; readonly tags: readonly string[] };
+type CacheChange = InvalidationMessage;
 
 /** A cache key: a string or a built {@link CacheKey}. */
 export type KeyInput = string | CacheKey;
@@ -81,6 +87,7 @@ export class HydraCache {
     );
     this.#loads = new LoadCoordinator(
       {
+        cacheName: this.#settings.name,
         readForLoad: (key) => this.#readLive(key),
         storeLoaded: (key, data, tags, ttl, options) => this.#write(key, data, tags, ttl, options),
       },
@@ -110,14 +117,17 @@ export class HydraCache {
     const data = this.#store.read(k, this.#clock.now());
     if (data === undefined) {
       this.#stats.misses++;
+      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
       return undefined;
     }
     try {
       const value = this.#values.decode(data) as T;
       this.#stats.hits++;
+      if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
       return value;
     } catch (cause) {
       this.#stats.misses++;
+      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
       this.#store.delete(k);
       throw CacheErrors.decode(k, cause);
     }
@@ -154,6 +164,7 @@ export class HydraCache {
         if (hit === LAPSED)
           return this.#lapsed.serve(k, resolveOptions(options), loader).then(valueOf);
         this.#stats.hits++;
+        if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
         return Promise.resolve(hit as T);
       }
       this.#stats.misses++;
@@ -179,9 +190,11 @@ export class HydraCache {
       if (hit === LAPSED) return this.#lapsed.serve(k, resolveOptions(options), loader);
       if (hit !== MISS) {
         this.#stats.hits++;
+        if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
         return Promise.resolve({ value: hit as T, status: 'hit' });
       }
       this.#stats.misses++;
+      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
       const load = this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
       return load.then((value) => ({ value, status: 'miss' }));
     } catch (error) {
@@ -267,6 +280,16 @@ export class HydraCache {
     };
   }
 
+  /** The `name` setting, reported on events and metrics. */
+  get name(): string {
+    return this.#settings.name;
+  }
+
+  /** The `maxCapacity` setting: the most entries this cache holds. */
+  get maxCapacity(): number {
+    return this.#settings.maxCapacity;
+  }
+
   /** The bus's counters, or undefined for a cache without a bus. */
   busStats(): CacheBusStats | undefined {
     return this.#bus?.stats();
@@ -293,6 +316,8 @@ export class HydraCache {
    */
   async #invalidateEverywhere(change: CacheChange): Promise<number> {
     const removed = this.#invalidate(change);
+    if (invalidationChannel.hasSubscribers)
+      publishInvalidation(this.#settings.name, change, 'local', removed);
     await this.#bus?.publish(toWire(change));
     return removed;
   }
@@ -430,7 +455,12 @@ export class HydraCache {
     const loads = this.#loads;
     const target: BusTarget = {
       // A message from another instance takes the local path only: it is never published again.
-      applyLocally: (message) => void this.#invalidate(message),
+      applyLocally: (message) => {
+        const removed = this.#invalidate(message);
+        if (invalidationChannel.hasSubscribers)
+          publishInvalidation(this.#settings.name, message, 'remote', removed);
+      },
+      name: this.#settings.name,
       get size() {
         return store.size;
       },
@@ -443,7 +473,10 @@ export class HydraCache {
 
   #removed(entry: Entry, cause: RemovalCause): void {
     this.#tags.remove(entry);
-    if (cause === 'evicted') this.#stats.evictions++;
+    if (cause !== 'evicted') return;
+    this.#stats.evictions++;
+    if (evictionChannel.hasSubscribers)
+      publishKeyEvent(evictionChannel, this.#settings.name, entry.key);
   }
 }
 

@@ -1,4 +1,11 @@
 import { CacheErrors } from './cache.errors.js';
+import {
+  joinChannel,
+  loadChannel,
+  publishKeyEvent,
+  staleDiscardChannel,
+  traceLoad,
+} from './cache-events.js';
 import { checkTtl, type ResilienceOptions, type ResolvedOptions } from './cache-options.js';
 import type { StatsCounters } from './cache-stats.js';
 import { InFlightLoads, invalidatedDuring, type Flight, type LoadOutcome } from './in-flight.js';
@@ -14,6 +21,8 @@ export const MISS: unique symbol = Symbol('miss');
 
 /** What the coordinator needs from the cache it loads for. */
 export interface LoadHost {
+  /** The cache's name, reported on load events. */
+  readonly cacheName: string;
   /** The decoded value stored for `key`, or MISS; an undecodable entry is dropped. */
   readForLoad(key: string): unknown;
   /** Stores a finished load's result, which the coordinator has found fresh, with its load's resilience options. */
@@ -123,6 +132,7 @@ export class LoadCoordinator {
     // Still being called: its own loader asked for its key and would wait on itself.
     if (running.promise === undefined) throw CacheErrors.reentrantLoad(key);
     this.stats.singleFlightJoins++;
+    if (joinChannel.hasSubscribers) publishKeyEvent(joinChannel, this.host.cacheName, key);
     return running;
   }
 
@@ -154,7 +164,9 @@ export class LoadCoordinator {
 
   async #run<T>(flight: Flight, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<LoadOutcome> {
     try {
-      const value = await loader();
+      const value = await (loadChannel.hasSubscribers
+        ? traceLoad(this.host.cacheName, flight.key, loader)
+        : loader());
       if (value === undefined) return { key: flight.key, data: undefined };
       const data = this.values.encode(flight.key, value);
       if (!this.#store(flight, opts, value, data)) return { key: flight.key, data };
@@ -177,6 +189,8 @@ export class LoadCoordinator {
     if (this.values.byteLength(data) > this.maxEntryBytes) return resultTagStale;
     if (flight.stale || resultTagStale) {
       this.stats.staleLoadDiscards++;
+      if (staleDiscardChannel.hasSubscribers)
+        publishKeyEvent(staleDiscardChannel, this.host.cacheName, flight.key);
       return resultTagStale;
     }
     const tags = extra === undefined ? opts.tags : [...opts.tags, ...extra];

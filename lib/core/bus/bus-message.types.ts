@@ -22,4 +22,6 @@ export interface BusTarget {
    * always flushes, even an empty cache.
    */
   readonly loading?: number;
+  /** The cache's name, reported on bus events. Default: `'default'`. */
+  readonly name?: string;
 }

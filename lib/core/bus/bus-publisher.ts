@@ -16,6 +16,8 @@ export interface BusPublisherSettings {
   readonly maxRetryItems: number;
   readonly counters: BusCounters;
   readonly warn: (message: string, cause?: unknown) => void;
+  /** Called on every failed send (for events); optional. */
+  readonly onFailure?: () => void;
 }
 
 /**
@@ -135,6 +137,7 @@ export class BusPublisher {
         if (settled[i]) return;
         settled[i] = true;
         counters.publishFailures++;
+        this.settings.onFailure?.();
         failed.push(parts[i]);
         if (!this.#failing) {
           this.#failing = true;

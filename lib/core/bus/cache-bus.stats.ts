@@ -4,6 +4,8 @@ export interface CacheBusStats {
   readonly transport: string;
   /** Whether the transport's subscription is live now (false before it first connects). */
   readonly connected: boolean;
+  /** `Date.now()` time the subscription last became live (first connect or reconnect); undefined before. */
+  readonly lastConnectedAt: number | undefined;
   /** Times the subscription was lost after being live. */
   readonly disconnects: number;
   /** Payloads the transport accepted, retries included (a long message may take several). */
@@ -56,12 +58,14 @@ export class BusCounters {
   snapshot(live: {
     transport: string;
     connected: boolean;
+    lastConnectedAt: number | undefined;
     retryQueueSize: number;
     retryQueueOverflows: number;
   }): CacheBusStats {
     return Object.freeze({
       transport: live.transport,
       connected: live.connected,
+      lastConnectedAt: live.lastConnectedAt,
       disconnects: this.disconnects,
       published: this.published,
       publishFailures: this.publishFailures,

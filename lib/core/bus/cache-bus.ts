@@ -1,4 +1,5 @@
 import { CacheErrors } from '../cache.errors.js';
+import { busChannel, publishBusEvent, type BusEventName } from '../cache-events.js';
 import type { BusMessage, BusTarget } from './bus-message.types.js';
 import { BusPublisher } from './bus-publisher.js';
 import type { BusTransport, TransportListener } from './bus-transport.js';
@@ -28,6 +29,7 @@ export class CacheBus {
   readonly #warned = new Set<string>();
   #connected = false;
   #everConnected = false;
+  #lastConnectedAt: number | undefined;
   #starting = false;
   readonly #outage: OutageClock;
   #closing: Promise<void> | undefined;
@@ -42,6 +44,7 @@ export class CacheBus {
       publishTimeout: this.#options.publishTimeout,
       maxRetryItems: this.#options.maxRetryItems,
       counters: this.#counters,
+      onFailure: () => this.#emit('publish-failure'),
       warn: this.#options.onWarn,
     });
     this.#outage = new OutageClock(this.#options.disconnectedTtl, () => this.#onOutageExpired());
@@ -87,6 +90,7 @@ export class CacheBus {
     return this.#counters.snapshot({
       transport: this.#transport.name,
       connected: this.#connected,
+      lastConnectedAt: this.#lastConnectedAt,
       retryQueueSize: this.#publisher.queue.size,
       retryQueueOverflows: this.#publisher.queue.overflows,
     });
@@ -155,9 +159,14 @@ export class CacheBus {
     const first = !this.#everConnected;
     this.#everConnected = true;
     this.#connected = true;
+    this.#lastConnectedAt = Date.now();
     this.#publisher.connected = true;
     this.#outage.stop();
-    if (gap) this.#counters.gapsDetected++;
+    this.#emit('connected');
+    if (gap) {
+      this.#counters.gapsDetected++;
+      this.#emit('gap');
+    }
     // Before the first connect this cache heard nothing: what it stored or is loading may be
     // stale. A transport that connects while the bus is being built leaves nothing to drop.
     if ((gap || first) && !this.#starting) this.#resync();
@@ -169,11 +178,13 @@ export class CacheBus {
     this.#connected = false;
     this.#publisher.connected = false;
     this.#counters.disconnects++;
+    this.#emit('disconnected');
     this.#outage.start();
   }
 
   #onGap(): void {
     this.#counters.gapsDetected++;
+    this.#emit('gap');
     this.#resync();
   }
 
@@ -181,16 +192,24 @@ export class CacheBus {
   #resync(): void {
     if (this.#target.size === 0 && (this.#target.loading ?? 1) === 0) return;
     this.#counters.resyncs++;
+    this.#emit('resync');
     this.#target.applyLocally({ type: 'flush' });
   }
 
   #onOutageExpired(): void {
     this.#counters.outageFlushes++;
+    this.#emit('outage-flush');
     try {
       this.#target.applyLocally({ type: 'flush' });
     } catch (cause) {
       this.#warnOnce('outage', 'The cache bus failed to flush the cache after an outage.', cause);
     }
+  }
+
+  /** Publishes a bus event when anyone listens (see cache-events.ts). */
+  #emit(event: BusEventName): void {
+    if (busChannel.hasSubscribers)
+      publishBusEvent(this.#target.name ?? 'default', this.#transport.name, event);
   }
 
   #warnOnce(kind: string, message: string, cause?: unknown): void {
