@@ -168,6 +168,7 @@ export class HydraCache {
         return Promise.resolve(hit as T);
       }
       this.#stats.misses++;
+      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
       return this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
     } catch (error) {
       return Promise.reject(error as Error);

@@ -9,6 +9,9 @@ import { checkCacheName, getHydraCacheToken } from './cache-tokens.js';
 /** Module-local token of the cache one module instance builds (and closes on shutdown). */
 export const MODULE_CACHE = Symbol('hydracache:module-cache');
 
+/** Module-local token of the registered cache name (null for the default cache). */
+export const MODULE_CACHE_NAME = Symbol('hydracache:module-cache-name');
+
 /** The generated module base class and the token under which the module options are provided. */
 export const {
   ConfigurableModuleClass: ConfigurableHydraCacheModule,
@@ -27,10 +30,12 @@ export const {
       provide,
       useExisting: MODULE_CACHE,
     }));
+    // The registered name is also the cache's own `name` (what its metrics and events carry).
+    const nameProvider: Provider = { provide: MODULE_CACHE_NAME, useValue: name ?? null };
     return {
       ...definition,
       global: extras.isGlobal,
-      providers: [...(definition.providers ?? []), ...aliases],
+      providers: [...(definition.providers ?? []), ...aliases, nameProvider],
       exports: [...(definition.exports ?? []), ...tokens],
     };
   })

@@ -9,6 +9,7 @@ import {
   HYDRA_CACHE_MODULE_OPTIONS,
   HYDRA_CACHE_OPTIONS_TYPE,
   MODULE_CACHE,
+  MODULE_CACHE_NAME,
 } from './hydra-cache.module-definition.js';
 
 /**
@@ -22,8 +23,9 @@ import {
     {
       provide: MODULE_CACHE,
       // Building validates the options, so a bad option fails the bootstrap with E_INVALID_OPTION.
-      useFactory: (options: HydraCacheModuleOptions) => new HydraCache(options),
-      inject: [HYDRA_CACHE_MODULE_OPTIONS],
+      useFactory: (options: HydraCacheModuleOptions, name: string | null) =>
+        new HydraCache(name === null ? options : { ...options, name }),
+      inject: [HYDRA_CACHE_MODULE_OPTIONS, MODULE_CACHE_NAME],
     },
     CacheUsageCheck,
   ],

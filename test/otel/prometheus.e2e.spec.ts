@@ -54,7 +54,7 @@ class UsersController {
 
 @Module({
   imports: [
-    HydraCacheModule.forRoot({ name: 'users', maxCapacity: 100 }),
+    HydraCacheModule.forRoot({ maxCapacity: 100 }),
     HydraCacheOtelModule.forRoot({ meterProvider, tracing: false }),
   ],
   controllers: [MetricsController, UsersController],
@@ -101,7 +101,7 @@ describe('Prometheus /metrics through the OpenTelemetry exporter', () => {
 
     const gets = (result: string): number | undefined =>
       sample(text, 'hydracache_cache_gets_total', {
-        cache_name: 'users',
+        cache_name: 'default',
         cache_namespace: 'user',
         cache_result: result,
         cache_tier: 'memory',
@@ -111,12 +111,12 @@ describe('Prometheus /metrics through the OpenTelemetry exporter', () => {
     expect(text).toContain('# TYPE hydracache_cache_gets_total counter');
     expect(
       sample(text, 'hydracache_cache_load_duration_count', {
-        cache_name: 'users',
+        cache_name: 'default',
         cache_load_outcome: 'success',
       }),
     ).toBe(2);
-    expect(sample(text, 'hydracache_cache_size', { cache_name: 'users' })).toBe(2);
-    expect(sample(text, 'hydracache_cache_capacity', { cache_name: 'users' })).toBe(100);
+    expect(sample(text, 'hydracache_cache_size', { cache_name: 'default' })).toBe(2);
+    expect(sample(text, 'hydracache_cache_capacity', { cache_name: 'default' })).toBe(100);
   });
 
   it('stops recording when the application shuts down', async () => {

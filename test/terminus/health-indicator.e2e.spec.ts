@@ -37,7 +37,7 @@ function appWith(settings: object): Promise<INestApplication> {
   return startApp({
     imports: [
       TerminusModule.forRoot({ logger: false }),
-      HydraCacheModule.forRoot({ name: 'catalog', maxCapacity: 50, ...settings }),
+      HydraCacheModule.forRoot({ maxCapacity: 50, ...settings }),
     ],
     controllers: [HealthController],
     providers: [HydraCacheHealthIndicator],
@@ -57,7 +57,7 @@ describe('terminus health indicator', () => {
     const res = await request(app.getHttpServer()).get('/health').expect(200);
     expect(res.body).toMatchObject({
       status: 'ok',
-      info: { cache: { status: 'up', name: 'catalog', size: 1, capacity: 50 } },
+      info: { cache: { status: 'up', name: 'default', size: 1, capacity: 50 } },
     });
     expect(res.body.info.cache.bus).toBeUndefined();
   });

@@ -63,6 +63,9 @@ describe('named caches', () => {
     }
     expect(s.sessions.stats().size).toBe(2);
     expect(s.byClass.stats().size).toBe(3);
+    // The registered name is the cache's own name too: its events and metrics carry it.
+    expect(s.sessions.name).toBe('sessions');
+    expect(s.byClass.name).toBe('default');
     await moduleRef.close();
   });
 
