@@ -1,5 +1,5 @@
-import type { BusMessage, BusTarget } from './bus/bus-message.types.js';
-import { CacheBus } from './bus/cache-bus.js';
+import type { CacheBus } from './bus/cache-bus.js';
+import { joinBus } from './bus/join-bus.js';
 import type { CacheBusStats } from './bus/cache-bus.stats.js';
 import { CacheErrors } from './cache.errors.js';
 import {
@@ -9,7 +9,6 @@ import {
   missChannel,
   publishInvalidation,
   publishKeyEvent,
-  type InvalidationMessage,
 } from './cache-events.js';
 import { keyText, type CacheKey } from './cache-key.js';
 import {
@@ -18,19 +17,17 @@ import {
   resolveOptions,
   type CacheOptionsInput,
   type LoadOptionsInput,
-  type ResilienceOptions,
 } from './cache-options.js';
 import { StatsCounters, type CacheStats } from './cache-stats.js';
 import { HydraCacheBuilder } from './hydra-cache.builder.js';
 import {
   resolveSettings,
-  type BusSetting,
   type HydraCacheSettings,
   type ResolvedSettings,
 } from './hydra-cache.settings.js';
-import { entryResilience } from './entry-resilience.js';
 import { LapsedReads, type LoadResult } from './lapsed-reads.js';
 import { LoadCoordinator, MISS, type Loader } from './load-coordinator.js';
+import { LocalChanges, toWire, type CacheChange } from './local-changes.js';
 import { Entry, LAPSED, LruStore, type RemovalCause } from './lru-store.js';
 import { ReadClock } from './read-clock.js';
 import { StoredValues } from './stored-values.js';
@@ -40,13 +37,6 @@ import { TypedCache } from './typed-cache.js';
 
 export type { Loader } from './load-coordinator.js';
 export type { LoadResult, LoadStatus } from './lapsed-reads.js';
-
-/**
- * What the cache applies locally: a bus message, or an expire. The bus carries an expire as the
- * matching invalidation (wire version 1 has no expire type): other instances remove what this one
- * keeps stale, which never serves them anything an expire would not.
- */
-type CacheChange = InvalidationMessage;
 
 /** A cache key: a string or a built {@link CacheKey}. */
 export type KeyInput = string | CacheKey;
@@ -75,6 +65,7 @@ export class HydraCache {
   readonly #values: StoredValues;
   readonly #loads: LoadCoordinator;
   readonly #lapsed: LapsedReads;
+  readonly #changes: LocalChanges;
   readonly #bus: CacheBus | undefined;
   readonly #clock = new ReadClock();
 
@@ -89,7 +80,8 @@ export class HydraCache {
       {
         cacheName: this.#settings.name,
         readForLoad: (key) => this.#readLive(key),
-        storeLoaded: (key, data, tags, ttl, options) => this.#write(key, data, tags, ttl, options),
+        storeLoaded: (key, data, tags, ttl, options) =>
+          this.#changes.write(key, data, tags, ttl, options),
       },
       this.#values,
       this.#stats,
@@ -103,7 +95,20 @@ export class HydraCache {
       this.#stats,
       this.#settings.timeout,
     );
-    this.#bus = this.#joinBus(this.#settings.bus);
+    this.#changes = new LocalChanges(
+      this.#store,
+      this.#tags,
+      this.#loads,
+      this.#stats,
+      this.#settings,
+      () => this.#bus?.ttlCap ?? Infinity,
+    );
+    this.#bus = joinBus(this.#settings.bus, {
+      name: this.#settings.name,
+      apply: (message) => this.#changes.apply(message),
+      size: () => this.#store.size,
+      loading: () => this.#loads.size,
+    });
   }
 
   /** Starts a builder for a local cache. */
@@ -144,7 +149,7 @@ export class HydraCache {
       throw CacheErrors.entryTooLarge(k, bytes, this.#settings.maxEntryBytes);
     }
     this.#loads.supersede(k);
-    this.#write(k, data, opts.tags, opts.ttl);
+    this.#changes.write(k, data, opts.tags, opts.ttl);
     // Other instances drop their copy of the key (they reload it on their next miss).
     await this.#bus?.publish({ type: 'keys', keys: [k] });
   }
@@ -307,7 +312,7 @@ export class HydraCache {
    */
   async close(): Promise<void> {
     await this.#bus?.close();
-    this.#invalidate({ type: 'flush' });
+    this.#changes.apply({ type: 'flush' });
   }
 
   /**
@@ -316,111 +321,11 @@ export class HydraCache {
    * fails because the bus is down (see CacheBus.publish).
    */
   async #invalidateEverywhere(change: CacheChange): Promise<number> {
-    const removed = this.#invalidate(change);
+    const removed = this.#changes.apply(change);
     if (invalidationChannel.hasSubscribers)
       publishInvalidation(this.#settings.name, change, 'local', removed);
     await this.#bus?.publish(toWire(change));
     return removed;
-  }
-
-  /**
-   * The one path every invalidation takes, local or from another instance: removes what `message`
-   * names and supersedes the loads it overtakes. Returns how many live entries went.
-   */
-  #invalidate(message: CacheChange): number {
-    switch (message.type) {
-      case 'expireKeys':
-        return this.#expireKeys(message.keys);
-      case 'expireTags':
-        return this.#expireTags(message.tags);
-      case 'keys':
-        return this.#removeKeys(message.keys);
-      case 'tags':
-        return this.#removeTags(message.tags);
-      case 'flush':
-        this.#loads.supersedeAll();
-        this.#store.clear();
-        this.#tags.clear();
-        return 0;
-    }
-  }
-
-  #removeKeys(keys: readonly string[]): number {
-    const now = Date.now();
-    let removed = 0;
-    for (const key of keys) {
-      this.#loads.supersede(key);
-      const entry = this.#store.delete(key);
-      if (entry !== undefined && entry.expiresAt > now) removed++;
-    }
-    this.#stats.invalidations += removed;
-    return removed;
-  }
-
-  #removeTags(tags: readonly string[]): number {
-    const now = Date.now();
-    let removed = 0;
-    for (const tag of tags) {
-      this.#loads.tagInvalidated(tag);
-      for (const entry of this.#tags.take(tag)) {
-        this.#store.remove(entry);
-        if (entry.expiresAt > now) removed++;
-      }
-    }
-    this.#stats.invalidations += removed;
-    return removed;
-  }
-
-  #expireKeys(keys: readonly string[]): number {
-    const now = Date.now();
-    let expired = 0;
-    for (const key of keys) {
-      this.#loads.supersede(key);
-      const entry = this.#store.peek(key);
-      if (entry !== undefined && this.#store.expire(entry, now)) expired++;
-    }
-    return expired;
-  }
-
-  #expireTags(tags: readonly string[]): number {
-    const now = Date.now();
-    let expired = 0;
-    for (const tag of tags) {
-      this.#loads.tagInvalidated(tag);
-      // A copy: expiring an entry without grace removes it from the tag's set.
-      for (const entry of [...this.#tags.entriesOf(tag)]) {
-        if (this.#store.expire(entry, now)) expired++;
-      }
-    }
-    return expired;
-  }
-
-  #write(
-    key: string,
-    data: unknown,
-    tags: readonly string[],
-    ttl: number | undefined,
-    options?: ResilienceOptions,
-  ): void {
-    const settings = this.#settings;
-    // While the bus is disconnected, no entry may outlive the bound on serving unheard-of data,
-    // and none is served stale past it either (no grace then).
-    const cap = this.#bus?.ttlCap ?? Infinity;
-    let ms = Math.min(ttl ?? settings.defaultTtl, cap);
-    const jitter = options?.ttlJitter ?? settings.ttlJitter;
-    if (jitter > 0 && ms !== Infinity) ms -= Math.floor(ms * jitter * Math.random());
-    const now = Date.now();
-    const expiresAt = ms === Infinity ? Infinity : now + ms;
-    const resilience = entryResilience(
-      now,
-      expiresAt,
-      cap === Infinity ? (options?.grace ?? settings.grace) : 0,
-      options?.failSafeBackoff ?? settings.failSafeBackoff,
-      options?.refreshAhead ?? settings.refreshAhead,
-    );
-    const entry = new Entry(key, data, expiresAt, tags, resilience);
-    this.#store.set(entry);
-    this.#tags.add(entry);
   }
 
   /**
@@ -449,29 +354,6 @@ export class HydraCache {
     }
   }
 
-  #joinBus(setting: BusSetting | undefined): CacheBus | undefined {
-    if (setting === undefined) return undefined;
-    const { transport, ...options } = 'transport' in setting ? setting : { transport: setting };
-    const store = this.#store;
-    const loads = this.#loads;
-    const target: BusTarget = {
-      // A message from another instance takes the local path only: it is never published again.
-      applyLocally: (message) => {
-        const removed = this.#invalidate(message);
-        if (invalidationChannel.hasSubscribers)
-          publishInvalidation(this.#settings.name, message, 'remote', removed);
-      },
-      name: this.#settings.name,
-      get size() {
-        return store.size;
-      },
-      get loading() {
-        return loads.size;
-      },
-    };
-    return new CacheBus(transport, target, options);
-  }
-
   #removed(entry: Entry, cause: RemovalCause): void {
     this.#tags.remove(entry);
     if (cause !== 'evicted') return;
@@ -491,13 +373,6 @@ function checkedCall(key: KeyInput, options: unknown, loader: unknown): string {
 
 function valueOf<T>(result: LoadResult<T>): T {
   return result.value;
-}
-
-/** The bus message for a change: an expire travels as the matching invalidation (see CacheChange). */
-function toWire(change: CacheChange): BusMessage {
-  if (change.type === 'expireKeys') return { type: 'keys', keys: change.keys };
-  if (change.type === 'expireTags') return { type: 'tags', tags: change.tags };
-  return change;
 }
 
 /** A brand that tells a HydraCache from any copy of the library (ESM and CJS builds) apart. */
