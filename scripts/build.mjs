@@ -15,9 +15,10 @@ const CJS = path.join(DIST, 'cjs');
 
 /**
  * Dependencies the CommonJS build carries inside itself because they ship as ES modules only:
- * a CommonJS Jest (no `require(esm)`) could not load them. Every other package stays external.
+ * a CommonJS Jest (no `require(esm)`) could not load them. None today (the store no longer uses
+ * quick-lru); every package stays external.
  */
-const BUNDLED_INTO_CJS = new Set(['quick-lru']);
+const BUNDLED_INTO_CJS = new Set([]);
 
 const manifest = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -27,6 +27,7 @@ const REPO_MODULES = path.join(ROOT, 'node_modules');
 interface Manifest {
   name: string;
   version: string;
+  dependencies?: Record<string, string>;
   peerDependencies: Record<string, string>;
   exports: Record<string, string | Record<string, Record<string, string>>>;
 }
@@ -97,9 +98,22 @@ describe('npm package', () => {
       }
     });
 
-    it('carries quick-lru inside the CommonJS build, which a CommonJS Jest cannot require', async () => {
-      const lruStore = await readFile(path.join(ROOT, 'dist/cjs/core/lru-store.cjs'), 'utf8');
-      expect(lruStore).not.toMatch(/require\(["']quick-lru["']\)/);
+    it('requires only Node built-ins, sibling files and declared packages from the CommonJS build', async () => {
+      const { dependencies = {}, peerDependencies = {} } = await readManifest(ROOT);
+      const declared = new Set([...Object.keys(dependencies), ...Object.keys(peerDependencies)]);
+      const entries = await readdir(path.join(ROOT, 'dist/cjs'), { recursive: true });
+      const undeclared = new Set<string>();
+      for (const file of entries.filter((name) => name.endsWith('.cjs'))) {
+        const text = await readFile(path.join(ROOT, 'dist/cjs', file), 'utf8');
+        for (const [, spec] of text.matchAll(/require\(["']([^"']+)["']\)/g)) {
+          if (spec!.startsWith('.') || spec!.startsWith('node:')) continue;
+          const name = spec!.startsWith('@')
+            ? spec!.split('/').slice(0, 2).join('/')
+            : spec!.split('/')[0]!;
+          if (!declared.has(name)) undeclared.add(name);
+        }
+      }
+      expect([...undeclared]).toEqual([]);
       const index = await readFile(path.join(ROOT, 'dist/cjs/index.cjs'), 'utf8');
       expect(index).toMatch(/require\(["']@nestjs\/common["']\)|require\(["']\.\/nest\//);
     });
