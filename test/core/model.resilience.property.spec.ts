@@ -7,7 +7,6 @@ import {
   ResilienceModel,
   type Expected,
   type ModelLoadOptions,
-  type ModelRun,
 } from '../support/resilience-model.js';
 import { same } from '../support/structural-equality.js';
 
@@ -70,7 +69,13 @@ const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
 const simpleOp: fc.Arbitrary<SimpleOp> = fc.oneof(
   {
     weight: 3,
-    arbitrary: fc.record({ kind: fc.constant('put' as const), key, value: fc.integer(), tags, ttl }),
+    arbitrary: fc.record({
+      kind: fc.constant('put' as const),
+      key,
+      value: fc.integer(),
+      tags,
+      ttl,
+    }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('get' as const), key }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'containsAll' as const }) },
@@ -109,7 +114,8 @@ const loadOp: fc.Arbitrary<LoadOp> = fc
   })
   // A loader that never settles is only ever left behind once its hard timeout released it.
   .map((o) =>
-    o.outcome === 'hang' && !(o.options.hardTimeout !== undefined && o.options.hardTimeout <= o.wait)
+    o.outcome === 'hang' &&
+    !(o.options.hardTimeout !== undefined && o.options.hardTimeout <= o.wait)
       ? { ...o, outcome: 'value' as const }
       : o,
   );
@@ -205,7 +211,11 @@ async function applyLoad(cache: HydraCache, model: ResilienceModel, o: LoadOp): 
     const actual = settled.map((s, i) =>
       s === undefined ? undefined : observed(o.withStatus[i]!, s, failure),
     );
-    same(actual, run.results.map((e, i) => expectedFor(o.withStatus[i]!, e)), step);
+    same(
+      actual,
+      run.results.map((e, i) => expectedFor(o.withStatus[i]!, e)),
+      step,
+    );
     same(loaderCalls, run.loaderCalls, `${step}: loader calls`);
   };
   await flushMicrotasks(40);
@@ -239,7 +249,12 @@ function checkAgreement(cache: HydraCache, model: ResilienceModel): void {
   same({ ...cache.stats() }, model.stats, 'stats');
   same(
     { ...cache.diagnostics() },
-    { entries: model.entries.size, indexedTags: model.indexedTags, inFlightLoads: 0, tagGenerations: 0 },
+    {
+      entries: model.entries.size,
+      indexedTags: model.indexedTags,
+      inFlightLoads: 0,
+      tagGenerations: 0,
+    },
     'diagnostics',
   );
 }
@@ -272,5 +287,46 @@ describe('HydraCache with grace, fail-safe, timeouts and expire, against a model
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('walks an outage through the model: fail-safe, backoff without loader calls, then a hard timeout', async () => {
+    const options = (o: Partial<ModelLoadOptions>): ModelLoadOptions => ({
+      tags: ['t1'],
+      ttl: 100,
+      grace: 1_000,
+      failSafeBackoff: 300,
+      timeout: 50,
+      hardTimeout: undefined,
+      ...o,
+    });
+    const load = (o: Partial<LoadOp>): LoadOp => ({
+      kind: 'load',
+      key: 'a',
+      value: 1,
+      withStatus: [true, false],
+      options: options({}),
+      during: undefined,
+      wait: 0,
+      outcome: 'value',
+      ...o,
+    });
+    const model = await runSequence([
+      load({}),
+      { kind: 'advance', ms: 150 },
+      load({ outcome: 'fail', wait: 10 }), // stale within grace: fail-safe serves it, backoff starts
+      { kind: 'advance', ms: 100 },
+      load({ outcome: 'fail' }), // within the backoff: stale at once, no loader call
+      { kind: 'advance', ms: 250 },
+      load({ outcome: 'hang', wait: 80, options: options({ hardTimeout: 80 }) }), // soft, then hard
+      { kind: 'expireTag', tag: 't1' },
+      { kind: 'advance', ms: 2_000 },
+      load({ outcome: 'hang', wait: 80, options: options({ hardTimeout: 80 }) }), // past grace
+    ]);
+    expect(model.counters).toMatchObject({
+      failSafeActivations: 2,
+      softTimeouts: 2,
+      hardTimeouts: 2,
+      loads: 4,
+    });
   });
 });
