@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { HydraCache, type CacheStats } from '../../lib/index.js';
 import { deferred } from '../support/deferred.js';
 import { GenerationalOrder } from '../support/generational-order.js';
+import { same } from '../support/structural-equality.js';
 
 /*
  * Runs random operation sequences against the cache and against a deliberately naive model
@@ -273,31 +274,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 // ---------------------------------------------------------------------------------------------
 // Running one operation on both sides
-
-/** Structural equality for the values used here, across realms (jest runs code in a vm context). */
-function equal(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const tag = Object.prototype.toString.call(a);
-  if (tag !== Object.prototype.toString.call(b)) return false;
-  if (tag === '[object Date]') return (a as Date).getTime() === (b as Date).getTime();
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every(
-    (k) =>
-      Object.hasOwn(b, k) &&
-      equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  );
-}
-
-/** `expect(actual).toEqual(expected)`, skipping jest's slower matcher when they are plainly equal. */
-function same(actual: unknown, expected: unknown, label?: string): void {
-  if (equal(actual, expected)) return;
-  expect(label === undefined ? actual : [label, actual]).toEqual(
-    label === undefined ? expected : [label, expected],
-  );
-}
 
 async function applySimple(cache: HydraCache, model: Model, o: SimpleOp): Promise<void> {
   switch (o.kind) {
