@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { SYSTEMS } from './systems.js';
 import { quantile, runTraffic } from './traffic.js';
 
@@ -106,5 +107,8 @@ const report = [
   '',
 ].join('\n');
 
-writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), report);
+// Formatted as the repository's \`prettier --check\` expects, so a fresh run stays lint-clean.
+const target = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const config = (await prettier.resolveConfig(target)) ?? {};
+writeFileSync(target, await prettier.format(report, { ...config, filepath: target }));
 console.error('wrote bench/outage/RESULTS.md');
