@@ -107,7 +107,7 @@ const report = [
   '',
 ].join('\n');
 
-// Formatted as the repository's \`prettier --check\` expects, so a fresh run stays lint-clean.
+// Formatted as the repository's prettier --check expects, so a fresh run stays lint-clean.
 const target = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const config = (await prettier.resolveConfig(target)) ?? {};
 writeFileSync(target, await prettier.format(report, { ...config, filepath: target }));
