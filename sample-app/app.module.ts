@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HydraCacheModule } from '@hydracache/nestjs';
+import { AdminModule } from './admin/admin.module.js';
 import { AppConfig } from './config/app-config.js';
 import { cacheOptionsFrom } from './config/cache-options.factory.js';
 import { ConfigModule } from './config/config.module.js';
@@ -21,6 +22,7 @@ import { UsersModule } from './users/users.module.js';
     UsersModule,
     StatsModule,
     MonitoringModule,
+    AdminModule,
   ],
 })
 export class AppModule {}

@@ -22,6 +22,14 @@ function examples(url: string): Example[] {
       note: 'invalidates everything cached for acme',
     },
     { command: `curl ${url}/tenants/acme/users/999`, note: '404, never cached' },
+    {
+      command: `curl -X PUT ${url}/admin/database ${JSON_BODY} '{"fault":"fail"}'`,
+      note: 'database outage ("fail", "stall" or "none"): cached users are served stale (fail-safe)',
+    },
+    {
+      command: `curl -X POST ${url}/admin/cache/expire ${JSON_BODY} '{"key":"users:tenant:acme:user:1"}'`,
+      note: 'expire user 1 now (as its TTL passing would): still servable within its grace',
+    },
     { command: `curl ${url}/cache/stats`, note: 'hits, misses, loads, single-flight joins...' },
     { command: `curl ${url}/db/stats`, note: 'queries the fake database answered' },
     {
@@ -47,7 +55,7 @@ export function tryIt(baseUrl: string): string {
     'Try it (the fake database answers in DB_LATENCY_MS, 40 ms by default; a cache hit in about 1 ms):',
     ...lines,
     '',
-    'Settings (environment): PORT, CACHE_TTL_MS, CACHE_MAX_ENTRIES, DB_LATENCY_MS; to run several',
+    'Settings (environment): PORT, CACHE_TTL_MS, CACHE_MAX_ENTRIES, DB_LATENCY_MS, DB_FAULT; to run several',
     'instances on one Redis: REDIS_URL (and REDIS_CHANNEL, DB_NAMESPACE, INSTANCE_NAME). Stop with Ctrl+C.',
   ].join('\n');
 }

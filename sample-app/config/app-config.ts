@@ -1,8 +1,10 @@
+import { DB_FAULTS, isDbFault, type DbFault } from '../database/db-fault.js';
 import { readInteger, readText } from './env.js';
 
 /** Connection names and channels: what Redis accepts in names (see redisBus `channel`). */
 const NAME = /^[A-Za-z0-9._:-]{1,100}$/;
 const NAME_EXPECTED = '1 to 100 of letters, digits and . _ : -';
+const FAULT = new RegExp(`^(${DB_FAULTS.join('|')})$`);
 
 /** The sample app's settings, read once from environment variables and validated. */
 export class AppConfig {
@@ -26,6 +28,8 @@ export class AppConfig {
     readonly dbNamespace: string = 'hydracache-sample',
     /** This instance's name in Redis connection names and logs (`INSTANCE_NAME`, default random). */
     readonly instanceName: string | undefined = undefined,
+    /** Fault the fake database starts with (`DB_FAULT`: none, fail or stall; default none). */
+    readonly dbFault: DbFault = 'none',
   ) {}
 
   /** Reads the environment; throws one error listing every invalid variable. */
@@ -41,6 +45,7 @@ export class AppConfig {
       readText(env, 'REDIS_CHANNEL', { pattern: NAME, expected: NAME_EXPECTED }),
       readText(env, 'DB_NAMESPACE', { pattern: NAME, expected: NAME_EXPECTED }),
       readText(env, 'INSTANCE_NAME', { pattern: NAME, expected: NAME_EXPECTED }),
+      readText(env, 'DB_FAULT', { pattern: FAULT, expected: `one of ${DB_FAULTS.join(', ')}` }),
     ];
     const problems = [...values, ...texts].filter(
       (value): value is string => typeof value === 'string',
@@ -49,7 +54,7 @@ export class AppConfig {
       throw new Error(`Invalid configuration: ${problems.join('; ')}.`);
     }
     const [port, cacheTtlMs, cacheMaxEntries, dbLatencyMs] = values as number[];
-    const [redisUrl, channel, namespace, instance] = (
+    const [redisUrl, channel, namespace, instance, fault] = (
       texts as ({ value: string } | undefined)[]
     ).map((text) => text?.value);
     return new AppConfig(
@@ -61,6 +66,7 @@ export class AppConfig {
       channel ?? 'sample-app',
       namespace ?? 'hydracache-sample',
       instance,
+      isDbFault(fault) ? fault : 'none',
     );
   }
 }

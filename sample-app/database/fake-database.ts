@@ -1,28 +1,85 @@
-import { Injectable } from '@nestjs/common';
+import {
+  Injectable,
+  ServiceUnavailableException,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import type { DbFault } from './db-fault.js';
+
+/** Queries a stall may hold at once; past it, more queries fail instead of piling up. */
+const MAX_STALLED_QUERIES = 10_000;
 
 /**
  * Stands in for a real database: every query waits `DB_LATENCY_MS` (a network round trip) and
  * is counted, so the demo and the tests can see exactly what the cache saved. The rows live in
  * {@link Tables} (this process's memory, or Redis when instances share them).
+ *
+ * It can be told to misbehave (`DB_FAULT` at start, `PUT /admin/database` at run time): `fail`
+ * rejects every query with a 503, `stall` holds every query until the fault is switched off (then
+ * they run, late). Every attempted query is counted, failed or stalled.
  */
 @Injectable()
-export class FakeDatabase {
+export class FakeDatabase implements OnApplicationShutdown {
   #queries = 0;
+  #fault: DbFault;
+  /** Resumes of the queries a stall is holding. */
+  readonly #stalled = new Set<() => void>();
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: AppConfig) {
+    this.#fault = config.dbFault;
+  }
 
   /** Queries run so far (reads and writes). */
   get queries(): number {
     return this.#queries;
   }
 
+  /** The fault currently simulated. */
+  get fault(): DbFault {
+    return this.#fault;
+  }
+
+  /** Queries a stall is holding right now. */
+  get stalledQueries(): number {
+    return this.#stalled.size;
+  }
+
+  /** Switches the simulated fault; leaving `stall` lets the held queries run. */
+  setFault(fault: DbFault): void {
+    this.#fault = fault;
+    if (fault !== 'stall') this.#resumeStalled();
+  }
+
   /** Runs `work` after one simulated round trip and returns a copy of its result. */
   async query<T>(work: () => T | Promise<T>): Promise<T> {
     this.#queries++;
+    if (this.#fault === 'fail') throw unavailable('the fake database is down (fault "fail")');
+    if (this.#fault === 'stall') await this.#stall();
     await roundTrip(this.config.dbLatencyMs);
     return structuredClone(await work());
   }
+
+  /** A stalled query must not hold the shutdown forever: let it finish. */
+  onApplicationShutdown(): void {
+    this.#resumeStalled();
+  }
+
+  #stall(): Promise<void> {
+    if (this.#stalled.size >= MAX_STALLED_QUERIES) {
+      return Promise.reject(unavailable('the fake database is stalled and its queue is full'));
+    }
+    // No timer: a stalled query holds nothing that keeps the process alive.
+    return new Promise((resolve) => this.#stalled.add(resolve));
+  }
+
+  #resumeStalled(): void {
+    for (const resume of this.#stalled) resume();
+    this.#stalled.clear();
+  }
+}
+
+function unavailable(message: string): ServiceUnavailableException {
+  return new ServiceUnavailableException(message);
 }
 
 function roundTrip(ms: number): Promise<void> {

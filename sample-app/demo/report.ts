@@ -34,7 +34,7 @@ export function formatReport(report: TourReport, dbLatencyMs: number): string {
     `cache.diagnostics(): ${pairs(diagnostics)}`,
     '',
     failures.length === 0
-      ? 'All checks passed: single-flight, tag invalidation and uncached 404s behave.'
+      ? 'All checks passed: single-flight, tag invalidation, uncached 404s and fail-safe behave.'
       : ['Checks FAILED:', ...failures].join('\n'),
   ].join('\n');
 }
@@ -53,6 +53,8 @@ function cacheText(delta: StatsDelta): string {
     [delta.singleFlightJoins, 'joined', 'joined'],
     [delta.invalidations, 'invalidated', 'invalidated'],
     [delta.staleLoadDiscards, 'stale discard', 'stale discards'],
+    [delta.staleHits, 'stale', 'stale'],
+    [delta.failSafeActivations, 'fail-safe', 'fail-safe'],
     [delta.evictions, 'eviction', 'evictions'],
   ];
   const text = parts

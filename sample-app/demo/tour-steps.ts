@@ -1,3 +1,4 @@
+import { USER_READ_RESILIENCE } from '../users/user-resilience.js';
 import type { Reply } from './http-client.js';
 
 /** What a step must observe; every field given is checked against the step's deltas. */
@@ -12,16 +13,22 @@ export interface Expectation {
   readonly invalidations?: number;
   /** Change in the number of cached entries. */
   readonly sizeChange?: number;
+  /** Times fail-safe stood in for a failed load during the step. */
+  readonly failSafeActivations?: number;
+  /** Answers served from an entry past its TTL during the step. */
+  readonly staleHits?: number;
 }
 
 /** One request (or `times` concurrent identical requests) of the tour. */
 export interface TourStep {
   readonly name: string;
-  readonly method: 'GET' | 'PATCH' | 'PUT';
+  readonly method: 'GET' | 'PATCH' | 'PUT' | 'POST';
   readonly path: string;
   readonly body?: unknown;
   /** How many identical requests to send at once. Default: 1. */
   readonly times?: number;
+  /** Real time (ms) to wait before sending, e.g. to let a backoff pass. Default: 0. */
+  readonly pauseMs?: number;
   readonly expect: Expectation;
   /** Extra check on the replies: returns what went wrong, or undefined. */
   readonly verify?: (replies: readonly Reply[]) => string | undefined;
@@ -29,6 +36,74 @@ export interface TourStep {
 
 /** Concurrent requests for one cold key in the single-flight step. */
 export const STAMPEDE = 200;
+
+/** The user the outage steps read: cached (as "Ada King") by the steps before them. */
+const OUTAGE_USER = '/tenants/acme/users/1';
+
+/** Checks a reply carries the user as cached before the outage. */
+const staleAdaKing = ([reply]: readonly Reply[]): string | undefined =>
+  (reply.body as { name?: string }).name === 'Ada King'
+    ? undefined
+    : 'the read did not return the cached user';
+
+/**
+ * A database outage: the user's entry is expired (as its TTL passing would), the database fails,
+ * and fail-safe keeps answering 200 with the stale user; once the database is back and the
+ * fail-safe backoff has passed, the next read is fresh again.
+ */
+const OUTAGE_TOUR: readonly TourStep[] = [
+  {
+    name: 'expire the user (admin)',
+    method: 'POST',
+    path: '/admin/cache/expire',
+    body: { key: 'users:tenant:acme:user:1' },
+    expect: { status: 200, queries: 0, loads: 0, sizeChange: 0 },
+    verify: ([reply]) =>
+      (reply.body as { expired?: number }).expired === 1 ? undefined : 'expected 1 expired entry',
+  },
+  {
+    name: 'database goes down',
+    method: 'PUT',
+    path: '/admin/database',
+    body: { fault: 'fail' },
+    expect: { status: 200, queries: 0, loads: 0 },
+  },
+  {
+    name: 'outage: fail-safe, stale user',
+    method: 'GET',
+    path: OUTAGE_USER,
+    expect: { status: 200, queries: 1, loads: 1, failSafeActivations: 1, staleHits: 1 },
+    verify: staleAdaKing,
+  },
+  {
+    name: 'outage: loader rests (backoff)',
+    method: 'GET',
+    path: OUTAGE_USER,
+    expect: { status: 200, queries: 0, loads: 0, failSafeActivations: 0, staleHits: 1 },
+    verify: staleAdaKing,
+  },
+  {
+    name: 'database is back',
+    method: 'PUT',
+    path: '/admin/database',
+    body: { fault: 'none' },
+    expect: { status: 200, queries: 0, loads: 0 },
+  },
+  {
+    name: `after the ${USER_READ_RESILIENCE.failSafeBackoff / 1000} s backoff: fresh`,
+    method: 'GET',
+    path: OUTAGE_USER,
+    pauseMs: USER_READ_RESILIENCE.failSafeBackoff + 100,
+    expect: { status: 200, queries: 1, loads: 1, failSafeActivations: 0, staleHits: 0 },
+    verify: staleAdaKing,
+  },
+  {
+    name: 'fresh entry: a hit',
+    method: 'GET',
+    path: OUTAGE_USER,
+    expect: { status: 200, queries: 0, loads: 0, staleHits: 0 },
+  },
+];
 
 /** The scripted tour: what a newcomer should see the cache do. */
 export const TOUR: readonly TourStep[] = [
@@ -96,4 +171,5 @@ export const TOUR: readonly TourStep[] = [
     path: '/tenants/acme/users/999',
     expect: { status: 404, queries: 1, loads: 1, sizeChange: 0 },
   },
+  ...OUTAGE_TOUR,
 ];

@@ -43,6 +43,7 @@ export async function runTour(
     // Open the sockets first, so concurrent requests reach the app together rather than
     // trickling in behind TCP handshakes.
     if ((step.times ?? 1) > 1) await openConnections(baseUrl, step.times ?? 1);
+    if (step.pauseMs !== undefined) await pause(step.pauseMs);
     const started = performance.now();
     const replies = await Promise.all(
       Array.from({ length: step.times ?? 1 }, () =>
@@ -57,6 +58,10 @@ export async function runTour(
   const problems = finalProblems(before);
   const ok = problems.length === 0 && reports.every((r) => r.problems.length === 0);
   return { baseUrl, steps: reports, final: before, problems, ok };
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function openConnections(baseUrl: string, count: number): Promise<void> {
@@ -98,6 +103,8 @@ function report(
     ['cache loads', expect.loads, delta.loads],
     ['invalidated entries', expect.invalidations, delta.invalidations],
     ['cache size change', expect.sizeChange, delta.size],
+    ['fail-safe activations', expect.failSafeActivations, delta.failSafeActivations],
+    ['stale hits', expect.staleHits, delta.staleHits],
   ];
   for (const [what, expected, actual] of counts) {
     if (expected !== undefined && expected !== actual) {

@@ -3,6 +3,7 @@ import { Cached, InvalidateTags } from '@hydracache/nestjs';
 import { TenantCache } from '../tenants/tenant-cache.js';
 import type { User, UserPatch } from './user.js';
 import { UserCache } from './user-cache.js';
+import { USER_READ_RESILIENCE } from './user-resilience.js';
 import { UsersRepository } from './users.repository.js';
 
 /** Users, cached with decorators: reads with @Cached, writes with @InvalidateTags. */
@@ -12,9 +13,16 @@ export class UsersService {
 
   /**
    * Cached under `users:tenant:<tenant>:user:<id>`. Concurrent misses share one query. A missing
-   * user throws NotFoundException, which reaches the caller unchanged and is never cached.
+   * user throws NotFoundException, which reaches the caller unchanged and is never cached. When the
+   * database fails or stalls, a user cached in the last 10 minutes is served stale instead
+   * (grace, fail-safe, timeouts: see {@link USER_READ_RESILIENCE}).
    */
-  @Cached({ namespace: 'users', key: UserCache.key, tags: UserCache.entryTags })
+  @Cached({
+    namespace: 'users',
+    key: UserCache.key,
+    tags: UserCache.entryTags,
+    ...USER_READ_RESILIENCE,
+  })
   async findOne(tenant: string, id: number): Promise<User> {
     const user = await this.repository.findById(tenant, id);
     if (user === undefined) throw new NotFoundException(`No user ${id} in tenant "${tenant}"`);

@@ -13,12 +13,21 @@ describe('npm run demo', () => {
     expect(report.problems).toEqual([]);
     expect(report.steps.map((step) => step.problems)).toEqual(TOUR.map(() => []));
     expect(report.ok).toBe(true);
-    expect(report.steps.map((step) => step.queries)).toEqual([1, 0, 1, 1, 1, 1, 0, 1, 1]);
-    expect(report.final.stats).toMatchObject({ loads: 6, invalidations: 1, size: 3 });
+    expect(report.steps.map((step) => step.queries)).toEqual([
+      1, 0, 1, 1, 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0,
+    ]);
+    expect(report.final.stats).toMatchObject({
+      loads: 8,
+      invalidations: 1,
+      size: 3,
+      failSafeActivations: 1,
+      staleHits: 2,
+    });
     expect(report.final.diagnostics.inFlightLoads).toBe(0);
 
     const output = printed.join('\n');
     expect(output).toMatch(/200 concurrent, cold key +GET \/tenants\/acme\/users\/2 +200 x200/);
+    expect(output).toMatch(/outage: fail-safe, stale user +GET \/tenants\/acme\/users\/1 +200 /);
     expect(output).toContain('All checks passed');
   });
 

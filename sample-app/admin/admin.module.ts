@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module.js';
+import { AdminController } from './admin.controller.js';
+
+/** Operator switches: the fake database's fault, and expiring a cache entry by key. */
+@Module({
+  imports: [DatabaseModule],
+  controllers: [AdminController],
+})
+export class AdminModule {}
