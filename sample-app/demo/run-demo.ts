@@ -1,5 +1,6 @@
 import { AppConfig } from '../config/app-config.js';
 import { createApp } from '../app.factory.js';
+import { hitRatioFromScrape } from '../monitoring/hit-ratio.js';
 import { formatReport } from './report.js';
 import { runTour, type TourReport } from './tour.js';
 
@@ -12,8 +13,14 @@ export async function runDemo(log: (text: string) => void = console.log): Promis
   try {
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };
-    const report = await runTour(`http://127.0.0.1:${port}`);
+    const base = `http://127.0.0.1:${port}`;
+    const report = await runTour(base);
     log(formatReport(report, app.get(AppConfig).dbLatencyMs));
+    // What an operator's dashboard would show: the same tour, read back from the metrics endpoint.
+    const ratio = hitRatioFromScrape(await (await fetch(`${base}/metrics`)).text());
+    log(
+      `Hit ratio from GET /metrics (hydracache_cache_gets_total): ${ratio === undefined ? 'no reads' : `${(ratio * 100).toFixed(1)}%`}`,
+    );
     return report;
   } finally {
     await app.close();

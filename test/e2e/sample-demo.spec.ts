@@ -29,6 +29,9 @@ describe('npm run demo', () => {
     expect(output).toMatch(/200 concurrent, cold key +GET \/tenants\/acme\/users\/2 +200 x200/);
     expect(output).toMatch(/outage: fail-safe, stale user +GET \/tenants\/acme\/users\/1 +200 /);
     expect(output).toContain('All checks passed');
+    expect(output).toMatch(
+      /Hit ratio from GET \/metrics \(hydracache_cache_gets_total\): \d+\.\d%/,
+    );
   });
 
   it('fails the run when a step does not behave as expected', async () => {
