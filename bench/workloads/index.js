@@ -1,10 +1,11 @@
-/** The workloads of issue 5 and their settings (full run, or `--quick` for a smoke test). */
+/** The workloads (issues 5, 9 and 13) and their settings (full run, or `--quick` for a smoke test). */
 import { hitPath } from './hit.js';
 import { stampedes } from './stampede.js';
 import { tagInvalidation } from './tags.js';
 import { memory } from './memory.js';
 import { decorator } from './decorator.js';
 import { soak } from './soak.js';
+import { observability } from './observability.js';
 
 /** @type {Record<string, (quick: boolean) => Promise<import('../lib/report.js').Section | undefined>>} */
 export const WORKLOADS = {
@@ -14,4 +15,5 @@ export const WORKLOADS = {
   memory: (quick) => memory({ entries: quick ? 20_000 : 200_000 }),
   decorator: (quick) => decorator({ rounds: quick ? 3 : 15, sampleMs: quick ? 50 : 200 }),
   soak: (quick) => soak({ ops: quick ? 100_000 : 1_000_000 }),
+  observability: (quick) => observability({ rounds: quick ? 2 : 15 }),
 };

@@ -15,6 +15,11 @@ export class Entry {
   tagB: string | undefined;
   /** Third and later tags, if any. */
   moreTags: string[] | undefined;
+  /**
+   * The store's slot for this entry while it is stored, -1 otherwise: removing or expiring an
+   * entry the tag index hands over then needs no lookup by key first (set by {@link LruStore}).
+   */
+  slot = -1;
 
   constructor(
     /** The key it is stored under. */
@@ -105,12 +110,12 @@ export class LruStore {
   }
 
   /**
-   * Expires `entry` (the one stored for its key) at `now`: kept for its grace from now on, or
-   * removed when it has none. True when it was live before.
+   * Expires `entry` at `now`: kept for its grace from now on, or removed when it has none. True
+   * when it was stored and live before; an entry no longer stored is left alone.
    */
   expire(entry: Entry, now: number): boolean {
-    const slot = this.#find(entry.key);
-    if (slot === undefined || this.#entries[slot] !== entry) return false;
+    const slot = this.#slotOf(entry);
+    if (slot < 0) return false;
     const wasLive = entry.expiresAt > now;
     const resilience = entry.resilience;
     if (resilience === undefined || resilience.grace === 0) {
@@ -155,10 +160,13 @@ export class LruStore {
     return entry;
   }
 
-  /** Removes `entry`, which must be the one stored for its key (the tag index only ever holds those). */
+  /**
+   * Removes `entry` (reporting it "deleted") if it is stored; an entry no longer stored, e.g. one
+   * already replaced under its key, is left alone. Found through its slot, not its key.
+   */
   remove(entry: Entry): void {
-    const slot = this.#find(entry.key);
-    if (slot !== undefined) this.#remove(entry.key, slot, 'deleted');
+    const slot = this.#slotOf(entry);
+    if (slot >= 0) this.#remove(entry.key, slot, 'deleted');
   }
 
   /** Removes every entry without reporting them individually. */
@@ -196,6 +204,12 @@ export class LruStore {
     return entry.expiresAt > now ? this.#data[slot] : undefined;
   }
 
+  /** `entry`'s slot while it is the entry stored there, else -1. */
+  #slotOf(entry: Entry): number {
+    const slot = entry.slot;
+    return slot >= 0 && this.#entries[slot] === entry ? slot : -1;
+  }
+
   #find(key: string): number | undefined {
     return this.#recent.get(key) ?? this.#old.get(key);
   }
@@ -217,6 +231,7 @@ export class LruStore {
       this.#expires = grown;
     }
     this.#entries[slot] = entry;
+    entry.slot = slot;
     this.#data[slot] = entry.data;
     // An entry due for eager refresh leaves the fast path at that point (see #lapsed).
     this.#expires[slot] = Math.min(entry.expiresAt, entry.resilience?.refreshAt ?? Infinity);
@@ -226,6 +241,7 @@ export class LruStore {
   #remove(key: string, slot: number, cause: RemovalCause): void {
     if (!this.#recent.delete(key)) this.#old.delete(key);
     const entry = this.#entries[slot]!;
+    entry.slot = -1;
     this.#entries[slot] = undefined;
     this.#data[slot] = undefined;
     this.#free.push(slot);

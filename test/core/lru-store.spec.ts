@@ -72,6 +72,58 @@ describe('LruStore', () => {
     expect(removed).toHaveLength(2);
   });
 
+  it('remove() and expire() leave alone an entry no longer stored, and whatever took its key', () => {
+    const { lru, removed } = store(4);
+    const first = entry('a');
+    lru.set(first);
+    const second = entry('a');
+    lru.set(second); // replaces `first` under the same key
+    lru.remove(first);
+    expect(lru.expire(first, 0)).toBe(false);
+    expect(lru.read('a', 0)).toBe(second.data);
+    expect(removed).toEqual([['a', 'replaced']]);
+  });
+
+  it('remove() and expire() of a removed entry leave alone the entry that reuses its slot', () => {
+    const { lru, removed } = store(4);
+    const gone = entry('a');
+    lru.set(gone);
+    lru.delete('a');
+    const reuser = entry('b'); // takes the slot `gone` freed
+    lru.set(reuser);
+    lru.remove(gone);
+    expect(lru.expire(gone, 0)).toBe(false);
+    expect(lru.read('b', 0)).toBe(reuser.data);
+
+    lru.clear();
+    const fresh = entry('c'); // the first slot again, in new columns
+    lru.set(fresh);
+    lru.remove(reuser);
+    expect(lru.expire(reuser, 0)).toBe(false);
+    expect(lru.read('c', 0)).toBe(fresh.data);
+    expect(removed).toEqual([['a', 'deleted']]);
+  });
+
+  it('remove() and expire() find an entry in either generation', () => {
+    const { lru, removed } = store(2);
+    const old = entry('old');
+    lru.set(old);
+    lru.set(entry('recent')); // reaches capacity: both now form the old generation
+    const latest = entry('latest', 10);
+    lru.set(latest); // evicts 'old'
+    lru.remove(old); // already evicted: nothing happens
+    expect(lru.expire(latest, 5)).toBe(true); // no grace: removed
+    expect(lru.has('latest', 0)).toBe(false);
+    const recent = lru.peek('recent')!;
+    lru.remove(recent);
+    expect(lru.size).toBe(0);
+    expect(removed).toEqual([
+      ['old', 'evicted'],
+      ['latest', 'deleted'],
+      ['recent', 'deleted'],
+    ]);
+  });
+
   // 150 is above the 64 slots the columns start with, so they grow and reuse freed slots.
   it.each([5, 150])(
     'never holds more than %i entries and evicts in the two-generation order',
