@@ -1,11 +1,12 @@
 import type { TagHeader } from './cache-route.decorator.js';
 
 /** How the interceptor handled a request, as RFC 9211 `Cache-Status` reports it. */
-export type CacheOutcome = 'hit' | 'stored' | 'collapsed' | 'not-stored' | 'bypass';
+export type CacheOutcome = 'hit' | 'stale' | 'stored' | 'collapsed' | 'not-stored' | 'bypass';
 
 /** The `Cache-Status` value of each outcome (RFC 9211; this cache's name is `hydracache`). */
 export const CACHE_STATUS: Readonly<Record<CacheOutcome, string>> = {
   hit: 'hydracache; hit',
+  stale: 'hydracache; fwd=stale',
   stored: 'hydracache; fwd=miss; stored',
   collapsed: 'hydracache; fwd=miss; collapsed',
   'not-stored': 'hydracache; fwd=miss',
@@ -29,6 +30,8 @@ export interface CacheHeaderFacts {
   readonly age?: number;
   /** `max-age` in seconds for a shared-cacheable response; undefined means `private`. */
   readonly maxAge?: number;
+  /** With `maxAge`: `stale-while-revalidate` and `stale-if-error` in seconds. */
+  readonly staleSeconds?: number;
   /** Request headers the key includes, sent back in `Vary`. */
   readonly vary?: readonly string[];
   /** Tags to expose, with the header that carries them. */
@@ -45,13 +48,9 @@ export interface CacheHeaderFacts {
 export function writeCacheHeaders(headers: HeaderWriter, facts: CacheHeaderFacts): void {
   const set = (name: string, value: string) => headers.set(name, value);
   set('Cache-Status', CACHE_STATUS[facts.outcome]);
-  set('X-Cache', facts.outcome === 'hit' ? 'HIT' : 'MISS');
-  if (facts.cacheControl === undefined) {
-    set(
-      'Cache-Control',
-      facts.maxAge === undefined ? 'private' : `public, max-age=${facts.maxAge}`,
-    );
-  }
+  // A stale answer came from the cache too: HIT for clients that only read X-Cache.
+  set('X-Cache', facts.outcome === 'hit' || facts.outcome === 'stale' ? 'HIT' : 'MISS');
+  if (facts.cacheControl === undefined) set('Cache-Control', cacheControl(facts));
   if (facts.vary !== undefined && facts.vary.length > 0)
     headers.append('Vary', facts.vary.join(', '));
   if (facts.etag === undefined) return;
@@ -61,4 +60,13 @@ export function writeCacheHeaders(headers: HeaderWriter, facts: CacheHeaderFacts
   if (tags !== undefined && tags.values.length > 0) {
     set(tags.header, tags.values.join(tags.header === 'Surrogate-Key' ? ' ' : ','));
   }
+}
+
+function cacheControl({ maxAge, staleSeconds }: CacheHeaderFacts): string {
+  if (maxAge === undefined) return 'private';
+  const stale =
+    staleSeconds === undefined
+      ? ''
+      : `, stale-while-revalidate=${staleSeconds}, stale-if-error=${staleSeconds}`;
+  return `public, max-age=${maxAge}${stale}`;
 }

@@ -1,6 +1,6 @@
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { CacheErrors } from '../core/cache.errors.js';
-import { checkFunction, checkTtl } from '../core/cache-options.js';
+import { checkDuration, checkFunction, checkTtl } from '../core/cache-options.js';
 import { readOptions, type FieldTable } from '../core/option-fields.js';
 import { tagList, type TagSet } from '../core/tag-set.js';
 
@@ -48,6 +48,13 @@ export interface CacheRouteOptions {
   public?: boolean;
   /** Also send the entry's tags in this header (`Surrogate-Key` space-separated, `Cache-Tag` comma-separated). Default: none. */
   tagHeader?: TagHeader;
+  /**
+   * How long past its TTL a cached response may still be served, in milliseconds (>= 0): while it
+   * is refreshed in the background, or instead of the handler's error (fail-safe; see the core's
+   * `grace`). Public routes also send it as `stale-while-revalidate` and `stale-if-error`.
+   * Invalidated responses are never served stale. Default: the cache's `grace`.
+   */
+  grace?: number;
 }
 
 /** The metadata key under which {@link CacheRoute} records its options. */
@@ -66,6 +73,7 @@ const ROUTE_FIELDS: FieldTable<CacheRouteOptions> = {
     if (typeof flag !== 'boolean') throw CacheErrors.invalidOption(field, 'a boolean', flag);
     return flag;
   },
+  grace: checkDuration,
   tagHeader: (name, field) => {
     if (!TAG_HEADERS.includes(name as string)) {
       throw CacheErrors.invalidOption(field, `one of ${TAG_HEADERS.join(', ')}`, name);

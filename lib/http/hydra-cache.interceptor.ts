@@ -106,9 +106,13 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     const tags = route.tags === undefined ? NO_TAGS : requestTags(route, request, context);
     const joining = this.#loading.has(key);
     let ran: { body: unknown } | undefined;
-    const entry = await this.cache.getOrLoad<CachedResponse | undefined>(
+    const { value: entry, status } = await this.cache.getOrLoadWithStatus<
+      CachedResponse | undefined
+    >(
       key,
-      { ttl: route.ttl, tags, resultTags: RESULT_TAGS },
+      route.grace === undefined
+        ? { ttl: route.ttl, tags, resultTags: RESULT_TAGS }
+        : { ttl: route.ttl, tags, resultTags: RESULT_TAGS, grace: route.grace },
       async () => {
         this.#loading.add(key);
         try {
@@ -131,20 +135,23 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     // A load an invalidation overtook (stale-load safety) or an entry over maxEntryBytes is
     // handed back but not stored: only a miss pays this check.
     const outcome: CacheOutcome =
-      ran === undefined
-        ? joining
-          ? 'collapsed'
-          : 'hit'
-        : (await this.cache.containsKey(key))
-          ? 'stored'
-          : 'not-stored';
+      status === 'stale' || status === 'failSafe'
+        ? 'stale'
+        : ran === undefined
+          ? joining
+            ? 'collapsed'
+            : 'hit'
+          : (await this.cache.containsKey(key))
+            ? 'stored'
+            : 'not-stored';
     this.#writeHeaders(response, route, outcome, entry, tags);
     if (noneMatch(request.headers['if-none-match'], entry.etag)) {
       // Express answers 304 itself when the ETag just set matches (req.fresh); Fastify by the hook.
       if (this.#fastify) markNotModified(request);
       return of(undefined);
     }
-    return of(ran === undefined ? entry.body : ran.body);
+    // A stale answer is the cached body even when this request started the refresh.
+    return of(ran === undefined || outcome === 'stale' ? entry.body : ran.body);
   }
 
   #writeHeaders(
@@ -166,6 +173,7 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
       age: cached ? Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000)) : undefined,
       // A body the cache did not keep (e.g. a load an invalidation overtook) is not for sharing.
       maxAge: cached && outcome !== 'not-stored' ? route.maxAge : undefined,
+      staleSeconds: route.staleSeconds,
       vary: route.vary,
       cacheControl: response.getHeader('cache-control'),
       tags:
@@ -181,7 +189,7 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     this.#warned.add(handler);
     this.#logger.warn(
       `${context.getClass().name}.${handler.name} returned a class instance, so its response is not cached: ` +
-        'from the cache it would come back as a plain object, past any serializer. Register ' +
+        'a cached response is the body as sent, which a serializer after this interceptor would still change. Register ' +
         'HydraCacheInterceptor outside ClassSerializerInterceptor (before it in @UseInterceptors, or as ' +
         'the earlier APP_INTERCEPTOR) so it caches the serialized body, or return plain data.',
     );

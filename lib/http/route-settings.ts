@@ -16,6 +16,8 @@ export interface RouteSettings extends CacheRouteOptions {
   readonly perCaller: boolean;
   /** `max-age` in seconds for public routes not keyed per caller; undefined otherwise. */
   readonly maxAge: number | undefined;
+  /** `stale-while-revalidate`/`stale-if-error` in seconds for those routes, from `grace`. */
+  readonly staleSeconds: number | undefined;
 }
 
 /**
@@ -55,7 +57,11 @@ export class RouteSettingsReader {
       options.public === true && !perCaller && options.ttl !== undefined
         ? Math.min(MAX_AGE_CAP, Math.floor(options.ttl / 1000))
         : undefined;
-    return { ...options, perCaller, maxAge };
+    const staleSeconds =
+      maxAge !== undefined && options.grace !== undefined && options.grace >= 1000
+        ? Math.min(MAX_AGE_CAP, Math.floor(options.grace / 1000))
+        : undefined;
+    return { ...options, perCaller, maxAge, staleSeconds };
   }
 }
 
