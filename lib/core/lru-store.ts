@@ -123,10 +123,12 @@ export class LruStore {
       return wasLive;
     }
     if (wasLive) {
-      entry.expiresAt = now;
+      // Expired whatever the reader's clock says: the read clock may lag real time a little, and
+      // an expired entry must not read as live right after expireKey returns.
+      entry.expiresAt = -Infinity;
       resilience.staleUntil = now + resilience.grace;
       resilience.refreshAt = Infinity;
-      this.#expires[slot] = now;
+      this.#expires[slot] = -Infinity;
     }
     return wasLive;
   }

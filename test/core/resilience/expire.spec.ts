@@ -109,4 +109,20 @@ describe('expire on a bus', () => {
     expect(await b.containsKey('j')).toBe(false);
     await Promise.all([a.close(), b.close()]);
   });
+
+  it('an expired entry reads expired at once, before the read clock next ticks (real time)', async () => {
+    uninstallFakeClock();
+    const real = new HydraCache({ grace: 60_000 });
+    await real.put('k', 'v');
+    expect(await real.get('k')).toBe('v'); // the read clock holds a reading now
+    const start = Date.now();
+    while (Date.now() === start); // real time moves on without a timer turn
+    expect(await real.expireKey('k')).toBe(1);
+    expect(await real.get('k')).toBeUndefined();
+    expect(await real.containsKey('k')).toBe(false);
+    const served = await real.getOrLoadWithStatus('k', {}, () => 'fresh');
+    expect(served).toEqual({ value: 'v', status: 'stale' });
+    await real.close();
+    installFakeClock();
+  });
 });
