@@ -15,6 +15,8 @@ export const CACHE_CHANNELS = Object.freeze({
   hit: 'hydracache:hit',
   /** A read that found no usable entry: {@link CacheKeyEvent}. */
   miss: 'hydracache:miss',
+  /** A get-or-load answered with an entry past its TTL, within grace (a refresh or fail-safe): {@link CacheKeyEvent}. */
+  stale: 'hydracache:stale',
   /** A caller joined a load of its key already running: {@link CacheKeyEvent}. */
   join: 'hydracache:join',
   /** A load's result was not stored because an invalidation overtook it: {@link CacheKeyEvent}. */
@@ -94,6 +96,8 @@ export type BusEventName =
 export const hitChannel = channel(CACHE_CHANNELS.hit);
 /** @see CACHE_CHANNELS.miss */
 export const missChannel = channel(CACHE_CHANNELS.miss);
+/** @see CACHE_CHANNELS.stale */
+export const staleChannel = channel(CACHE_CHANNELS.stale);
 /** @see CACHE_CHANNELS.join */
 export const joinChannel = channel(CACHE_CHANNELS.join);
 /** @see CACHE_CHANNELS.staleDiscard */

@@ -94,6 +94,7 @@ export class HydraCache {
       this.#loads,
       this.#stats,
       this.#settings.timeout,
+      this.#settings.name,
     );
     this.#changes = new LocalChanges(
       this.#store,

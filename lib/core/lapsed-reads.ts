@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from './cache-options.js';
+import { hitChannel, missChannel, publishKeyEvent, staleChannel } from './cache-events.js';
 import type { StatsCounters } from './cache-stats.js';
 import type { EntryResilience } from './entry-resilience.js';
 import type { LoadCoordinator, Loader } from './load-coordinator.js';
@@ -42,6 +43,8 @@ export class LapsedReads {
     private readonly stats: StatsCounters,
     /** The cache's default soft timeout in ms. */
     private readonly defaultTimeout: number,
+    /** The cache's name, reported on read events. */
+    private readonly cacheName: string,
   ) {}
 
   /** Answers a call for `key`, whose entry the store just reported lapsed. */
@@ -58,12 +61,14 @@ export class LapsedReads {
     const resilience = entry!.resilience!;
     if (entry!.expiresAt > now) {
       this.stats.hits++;
+      if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.cacheName, key);
       if (resilience.backoffUntil <= now) this.#refreshAhead(key, entry!, opts, loader);
       return Promise.resolve({ value, status: 'hit' });
     }
     if (resilience.backoffUntil > now) {
       // Fail-safe served this entry recently: the loader rests for failSafeBackoff.
       this.stats.staleHits++;
+      if (staleChannel.hasSubscribers) publishKeyEvent(staleChannel, this.cacheName, key);
       return Promise.resolve({ value, status: 'failSafe' });
     }
     const timeout = opts.timeout ?? this.defaultTimeout;
@@ -80,6 +85,7 @@ export class LapsedReads {
     loader: Loader<T>,
   ): LoadResult<T> {
     this.stats.staleHits++;
+    if (staleChannel.hasSubscribers) publishKeyEvent(staleChannel, this.cacheName, key);
     this.#background(key, entry, opts, loader);
     return { value, status: 'stale' };
   }
@@ -99,17 +105,20 @@ export class LapsedReads {
       (loaded): LoadResult<T> | Promise<LoadResult<T>> => {
         if (loaded !== TIMED_OUT) {
           this.stats.misses++;
+          if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.cacheName, key);
           return { value: loaded, status: 'miss' };
         }
         if (!this.#stillServable(key, entry)) return this.#settled(load);
         this.stats.softTimeouts++;
         this.stats.staleHits++;
+        if (staleChannel.hasSubscribers) publishKeyEvent(staleChannel, this.cacheName, key);
         load.catch(() => this.#failed(key, entry));
         return { value, status: 'stale' };
       },
       (error: unknown) => {
         if (!this.#failed(key, entry)) throw error;
         this.stats.staleHits++;
+        if (staleChannel.hasSubscribers) publishKeyEvent(staleChannel, this.cacheName, key);
         return { value, status: 'failSafe' };
       },
     );
@@ -156,6 +165,7 @@ export class LapsedReads {
 
   #miss<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<LoadResult<T>> {
     this.stats.misses++;
+    if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.cacheName, key);
     return this.#settled(this.loads.join<T>(key) ?? this.loads.load(key, opts, loader));
   }
 

@@ -17,6 +17,9 @@ export type AttributesOf = (event: CacheKeyEvent, withKey: boolean) => Attribute
  */
 export type IdOf = (event: CacheKeyEvent) => string | undefined;
 
+/** The `cache.result` of a read. */
+type GetResult = 'hit' | 'miss' | 'stale';
+
 /**
  * The metric instruments and what each event adds to them. Counters are observable and fed by
  * {@link Tally}s (a hit is a map lookup and an increment); only the load duration histogram is
@@ -26,6 +29,7 @@ export class CacheMeters {
   readonly #gets = {
     hit: new Tally<CacheKeyEvent>((e) => this.#getAttributes(e, 'hit')),
     miss: new Tally<CacheKeyEvent>((e) => this.#getAttributes(e, 'miss')),
+    stale: new Tally<CacheKeyEvent>((e) => this.#getAttributes(e, 'stale')),
   };
   readonly #joins = this.#keyTally();
   readonly #staleDiscards = this.#keyTally();
@@ -56,6 +60,7 @@ export class CacheMeters {
     counter(METRICS.gets, 'Reads (get, getOrLoad), by result.', '{request}', (r) => {
       this.#gets.hit.report(r);
       this.#gets.miss.report(r);
+      this.#gets.stale.report(r);
     });
     counter(METRICS.joins, 'Callers that joined a running load.', '{call}', (r) =>
       this.#joins.report(r),
@@ -88,8 +93,8 @@ export class CacheMeters {
     gauge(METRICS.capacity, 'The maxCapacity setting.', (cache) => cache.maxCapacity);
   }
 
-  /** A read: `hit` or `miss`. */
-  got(event: CacheKeyEvent, result: 'hit' | 'miss'): void {
+  /** A read: `hit`, `miss`, or `stale` (served past its TTL within grace). */
+  got(event: CacheKeyEvent, result: GetResult): void {
     this.#gets[result].add(event.cache, this.idOf(event), event);
   }
 
@@ -146,7 +151,7 @@ export class CacheMeters {
     this.#observed.delete(cache);
   }
 
-  #getAttributes(event: CacheKeyEvent, result: 'hit' | 'miss'): Attributes {
+  #getAttributes(event: CacheKeyEvent, result: GetResult): Attributes {
     return {
       ...this.attributesOf(event, true),
       [ATTRIBUTES.result]: result,

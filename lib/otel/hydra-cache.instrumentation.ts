@@ -85,6 +85,7 @@ export class HydraCacheInstrumentation {
     const spans = this.#spans;
     this.#on(CACHE_CHANNELS.hit, (e: CacheKeyEvent) => m?.got(e, 'hit'));
     this.#on(CACHE_CHANNELS.miss, (e: CacheKeyEvent) => m?.got(e, 'miss'));
+    this.#on(CACHE_CHANNELS.stale, (e: CacheKeyEvent) => m?.got(e, 'stale'));
     this.#on(CACHE_CHANNELS.join, (e: CacheKeyEvent) => {
       m?.joined(e);
       spans?.joined(e);

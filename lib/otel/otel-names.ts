@@ -8,7 +8,7 @@ export const INSTRUMENTATION_SCOPE = '@hydracache/nestjs';
 
 /** Metric names. */
 export const METRICS = Object.freeze({
-  /** Counter {request}: reads (get, getOrLoad) by `cache.result` (hit or miss). */
+  /** Counter {request}: reads (get, getOrLoad) by `cache.result` (hit, miss, or stale within grace). */
   gets: 'hydracache.cache.gets',
   /** Histogram s: loader run time by `cache.load.outcome` (success or error); its count is the loads. */
   loadDuration: 'hydracache.cache.load.duration',

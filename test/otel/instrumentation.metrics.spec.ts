@@ -147,6 +147,35 @@ describe('OpenTelemetry metrics after a scripted workload', () => {
     expect(gets).toContainEqual({ attributes: { 'otel.metric.overflow': true }, value: 5 });
   });
 
+  it('records answers served stale within grace, and fail-safe ones, as cache.result stale', async () => {
+    instrumentation = new HydraCacheInstrumentation({
+      meterProvider: harness.meterProvider,
+      tracing: false,
+    }).enable();
+    const cache = new HydraCache({ name: 'resilient', grace: 60_000 });
+    await cache.getOrLoad('user:1', {}, () => 'v1');
+    await cache.expireKey('user:1');
+    // Stale-while-revalidate: the stale value now, one refresh in the background.
+    expect(await cache.getOrLoad('user:1', {}, () => 'v2')).toBe('v1');
+    await new Promise((resolve) => setImmediate(resolve)); // the background refresh has stored v2
+    expect(cache.stats()).toMatchObject({ backgroundRefreshes: 1, loads: 2 });
+    await cache.expireKey('user:1');
+    // Fail-safe: the loader fails, the stale value stands in.
+    const failing = cache.getOrLoadWithStatus('user:1', { timeout: 50 }, () => {
+      throw new Error('database down');
+    });
+    expect(await failing).toEqual({ value: 'v2', status: 'failSafe' });
+    const gets = await points(harness, 'hydracache.cache.gets');
+    const base = { 'cache.name': 'resilient', 'cache.tier': 'memory', 'cache.namespace': 'user' };
+    expect(gets).toEqual(
+      expect.arrayContaining([
+        { attributes: { ...base, 'cache.result': 'miss' }, value: 1 },
+        { attributes: { ...base, 'cache.result': 'stale' }, value: 2 },
+      ]),
+    );
+    expect(cache.stats().staleHits).toBe(2);
+  });
+
   it('records only the caches named in cacheNames', async () => {
     instrumentation = new HydraCacheInstrumentation({
       meterProvider: harness.meterProvider,
