@@ -4,6 +4,7 @@ import { HydraCache, type CacheStats } from '../../lib/index.js';
 import { deferred } from '../support/deferred.js';
 import { GenerationalOrder } from '../support/generational-order.js';
 import { same } from '../support/structural-equality.js';
+import { zeroCounters, type Counters } from '../support/zero-counters.js';
 
 /*
  * Runs random operation sequences against the cache and against a deliberately naive model
@@ -42,26 +43,11 @@ interface ModelEntry {
   tags: string[];
 }
 
-type Counters = Omit<CacheStats, 'size'>;
-
 class Model {
   /** Stored entries (expired ones stay until touched); their eviction order is kept in `order`. */
   readonly entries = new Map<string, ModelEntry>();
   readonly order: GenerationalOrder;
-  readonly counters: { -readonly [K in keyof Counters]: number } = {
-    hits: 0,
-    misses: 0,
-    loads: 0,
-    singleFlightJoins: 0,
-    staleLoadDiscards: 0,
-    invalidations: 0,
-    evictions: 0,
-    staleHits: 0,
-    backgroundRefreshes: 0,
-    failSafeActivations: 0,
-    softTimeouts: 0,
-    hardTimeouts: 0,
-  };
+  readonly counters: Counters = zeroCounters();
   /** The one load running during a `loadAround`, and whether something overtook it. */
   flight: { key: string; tags: string[]; superseded: boolean } | undefined;
 

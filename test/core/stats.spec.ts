@@ -2,22 +2,9 @@ import { HydraCache, type CacheStats } from '../../lib/index.js';
 import { advance, installFakeClock, uninstallFakeClock } from '../support/clock.js';
 import { FaultyCodec } from '../support/codecs.js';
 import { deferred } from '../support/deferred.js';
+import { zeroCounters } from '../support/zero-counters.js';
 
-const ZERO: CacheStats = {
-  hits: 0,
-  misses: 0,
-  loads: 0,
-  singleFlightJoins: 0,
-  staleLoadDiscards: 0,
-  invalidations: 0,
-  evictions: 0,
-  staleHits: 0,
-  backgroundRefreshes: 0,
-  failSafeActivations: 0,
-  softTimeouts: 0,
-  hardTimeouts: 0,
-  size: 0,
-};
+const ZERO: CacheStats = { ...zeroCounters(), size: 0 };
 
 describe('stats()', () => {
   let cache: HydraCache;

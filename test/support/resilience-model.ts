@@ -1,4 +1,5 @@
 import type { CacheStats, LoadStatus } from '../../lib/index.js';
+import { zeroCounters, type Counters } from './zero-counters.js';
 
 /**
  * A deliberately naive model of what docs/resilience.md promises for grace, stale-while-revalidate,
@@ -81,25 +82,10 @@ export class ModelRun {
   }
 }
 
-type Counters = { -readonly [K in keyof Omit<CacheStats, 'size'>]: number };
-
 /** The model: a Map of entries with expiry, grace and backoff, and the one load it follows. */
 export class ResilienceModel {
   readonly entries = new Map<string, ModelEntry>();
-  readonly counters: Counters = {
-    hits: 0,
-    misses: 0,
-    loads: 0,
-    singleFlightJoins: 0,
-    staleLoadDiscards: 0,
-    invalidations: 0,
-    evictions: 0,
-    staleHits: 0,
-    backgroundRefreshes: 0,
-    failSafeActivations: 0,
-    softTimeouts: 0,
-    hardTimeouts: 0,
-  };
+  readonly counters: Counters = zeroCounters();
   #flight: ModelFlight | undefined;
 
   get stats(): CacheStats {
