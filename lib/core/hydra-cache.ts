@@ -122,18 +122,15 @@ export class HydraCache {
     const k = keyText(key);
     const data = this.#store.read(k, this.#clock.now());
     if (data === undefined) {
-      this.#stats.misses++;
-      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
+      this.#countMiss(k);
       return undefined;
     }
     try {
       const value = this.#values.decode(data) as T;
-      this.#stats.hits++;
-      if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
+      this.#countHit(k);
       return value;
     } catch (cause) {
-      this.#stats.misses++;
-      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
+      this.#countMiss(k);
       this.#store.delete(k);
       throw CacheErrors.decode(k, cause);
     }
@@ -169,13 +166,10 @@ export class HydraCache {
       if (hit !== MISS) {
         if (hit === LAPSED)
           return this.#lapsed.serve(k, resolveOptions(options), loader).then(valueOf);
-        this.#stats.hits++;
-        if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
+        this.#countHit(k);
         return Promise.resolve(hit as T);
       }
-      this.#stats.misses++;
-      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
-      return this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
+      return this.#loadMiss(k, options, loader);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -196,14 +190,10 @@ export class HydraCache {
       const hit = this.#readForLoad(k);
       if (hit === LAPSED) return this.#lapsed.serve(k, resolveOptions(options), loader);
       if (hit !== MISS) {
-        this.#stats.hits++;
-        if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, k);
+        this.#countHit(k);
         return Promise.resolve({ value: hit as T, status: 'hit' });
       }
-      this.#stats.misses++;
-      if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, k);
-      const load = this.#loads.join<T>(k) ?? this.#loads.load(k, resolveOptions(options), loader);
-      return load.then((value) => ({ value, status: 'miss' }));
+      return this.#loadMiss(k, options, loader).then((value) => ({ value, status: 'miss' }));
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -327,6 +317,23 @@ export class HydraCache {
       publishInvalidation(this.#settings.name, change, 'local', removed);
     await this.#bus?.publish(toWire(change));
     return removed;
+  }
+
+  #countMiss(key: string): void {
+    this.#stats.misses++;
+    if (missChannel.hasSubscribers) publishKeyEvent(missChannel, this.#settings.name, key);
+  }
+
+  #countHit(key: string): void {
+    this.#stats.hits++;
+    if (hitChannel.hasSubscribers) publishKeyEvent(hitChannel, this.#settings.name, key);
+  }
+
+  /** The miss path of the get-or-load family: joins the running load of `key` or starts one. */
+  #loadMiss<T>(key: string, options: LoadOptionsInput<T>, loader: Loader<T>): Promise<T> {
+    this.#countMiss(key);
+    // A joiner's options were already checked; they are only built to start a load.
+    return this.#loads.join<T>(key) ?? this.#loads.load(key, resolveOptions(options), loader);
   }
 
   /**
