@@ -10,7 +10,7 @@ const config: Config = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The sample app imports the library by its package name, as a user would.
     '^@hydracache/nestjs$': '<rootDir>/lib/index.ts',
-    '^@hydracache/nestjs/(otel|terminus|redis)$': '<rootDir>/lib/$1/index.ts',
+    '^@hydracache/nestjs/([a-z-]+)$': '<rootDir>/lib/$1/index.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],

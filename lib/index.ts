@@ -14,6 +14,9 @@ export type {
   BusSettingWithOptions,
 } from './core/hydra-cache.settings.js';
 export { TypedCache } from './core/typed-cache.js';
+export type { ChangeSource, ChangeSink } from './core/changes/change-source.js';
+export { tableTag, rowTag } from './core/table-tags.js';
+export type { RowKey } from './core/table-tags.js';
 export { CacheOptions } from './core/cache-options.js';
 export type {
   CacheOptionsInit,

@@ -66,7 +66,7 @@ export interface InvalidationEvent {
   readonly cache: string;
   /** What was invalidated: keys, tags, everything (a flush), or keys or tags marked stale (expired). */
   readonly kind: 'keys' | 'tags' | 'flush' | 'expireKeys' | 'expireTags';
-  /** `local` when this instance asked for it, `remote` when it came over the bus (resyncs included). */
+  /** `local` when this instance asked for it, `remote` when it came over the bus (resyncs included) or from a source of changes. */
   readonly origin: 'local' | 'remote';
   /** How many keys or tags it named (1 for a flush). */
   readonly count: number;

@@ -1,9 +1,11 @@
 import type { BusTransport } from './bus/bus-transport.js';
 import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import type { Codec } from './cbor-codec.js';
+import type { ChangeSource } from './changes/change-source.js';
 import { checkTtl } from './cache-options.js';
 import type { HydraCache } from './hydra-cache.js';
 import {
+  checkChangeSources,
   checkCodec,
   checkCount,
   checkName,
@@ -59,6 +61,17 @@ export class HydraCacheBuilder {
    */
   bus(transport: BusTransport, options: CacheBusOptions = {}): this {
     this.#settings.bus = { ...options, transport };
+    return this;
+  }
+
+  /**
+   * Applies what `sources` report changed (e.g. `postgresChanges({ ... })`); adds to sources given
+   * before. The cache attaches them when built and closes them in `close()`. Default: none.
+   */
+  changes(...sources: ChangeSource[]): this {
+    const given = checkChangeSources(sources);
+    const before = (this.#settings.changes ?? []) as readonly ChangeSource[];
+    this.#settings.changes = [...before, ...given];
     return this;
   }
 

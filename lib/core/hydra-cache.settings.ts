@@ -1,6 +1,7 @@
 import type { BusTransport } from './bus/bus-transport.js';
 import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import { CacheErrors } from './cache.errors.js';
+import { isChangeSource, type ChangeSource } from './changes/change-source.js';
 import { RESILIENCE_FIELDS, checkTtl } from './cache-options.js';
 import { CborCodec, type Codec } from './cbor-codec.js';
 import { readOptions, type FieldTable } from './option-fields.js';
@@ -28,6 +29,12 @@ export interface HydraCacheSettings {
    * `{ transport, ...options }` with the {@link CacheBusOptions}. Default: none (local only).
    */
   bus?: BusSetting;
+  /**
+   * Sources of changes this cache applies (e.g. `postgresChanges({ ... })` from
+   * `@hydracache/nestjs/postgres`): each is attached when the cache is built and closed by
+   * `close()`. What a source delivers is applied on this instance only. Default: none.
+   */
+  changes?: ChangeSource | readonly ChangeSource[];
   /** Default `grace` of entries (ms, >= 0): how long past its TTL get-or-load may serve one stale. Default: 0. */
   grace?: number;
   /** Default `failSafeBackoff` (ms, >= 0): after fail-safe served a stale value, no loader call for the key meanwhile. Default: 10 000. */
@@ -52,8 +59,9 @@ export interface BusSettingWithOptions extends CacheBusOptions {
 }
 
 /** Settings after validation, defaults filled in. */
-export type ResolvedSettings = Required<Omit<HydraCacheSettings, 'bus'>> & {
+export type ResolvedSettings = Required<Omit<HydraCacheSettings, 'bus' | 'changes'>> & {
   bus: BusSetting | undefined;
+  changes: readonly ChangeSource[];
 };
 
 /** The `name` of a cache whose settings give none. */
@@ -88,6 +96,7 @@ const SETTING_FIELDS: FieldTable<HydraCacheSettings> = {
     }
     return value as BusSetting;
   },
+  changes: checkChangeSources,
   ...RESILIENCE_FIELDS,
 };
 
@@ -105,6 +114,8 @@ export function resolveSettings(settings: unknown): ResolvedSettings {
         ? null
         : (given.codec ?? new CborCodec({ sharedStructures: true })),
     bus: given.bus,
+    // The field check already turned one source into an array of them.
+    changes: (given.changes as readonly ChangeSource[] | undefined) ?? [],
     grace: given.grace ?? DEFAULT_SETTINGS.grace,
     failSafeBackoff: given.failSafeBackoff ?? DEFAULT_SETTINGS.failSafeBackoff,
     timeout: given.timeout ?? DEFAULT_SETTINGS.timeout,
@@ -142,4 +153,19 @@ export function checkName(value: unknown, field: string): string {
     throw CacheErrors.invalidOption(field, 'a non-empty string', value);
   }
   return value;
+}
+
+/** Checks a `changes` setting: one source of changes or an array of them; returns the array. */
+export function checkChangeSources(value: unknown, field = 'changes'): readonly ChangeSource[] {
+  const sources = Array.isArray(value) ? value : [value];
+  for (const source of sources) {
+    if (!isChangeSource(source)) {
+      throw CacheErrors.invalidOption(
+        field,
+        'a source of changes (attach and close methods) or an array of them',
+        source,
+      );
+    }
+  }
+  return [...sources] as ChangeSource[];
 }

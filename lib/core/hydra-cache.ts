@@ -2,6 +2,7 @@ import type { CacheBus } from './bus/cache-bus.js';
 import { joinBus } from './bus/join-bus.js';
 import type { CacheBusStats } from './bus/cache-bus.stats.js';
 import { CacheErrors } from './cache.errors.js';
+import { AttachedSources } from './changes/attached-sources.js';
 import {
   evictionChannel,
   hitChannel,
@@ -67,6 +68,7 @@ export class HydraCache {
   readonly #lapsed: LapsedReads;
   readonly #changes: LocalChanges;
   readonly #bus: CacheBus | undefined;
+  readonly #sources: AttachedSources;
   readonly #clock = new ReadClock();
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
@@ -110,6 +112,7 @@ export class HydraCache {
       size: () => this.#store.size,
       loading: () => this.#loads.size,
     });
+    this.#sources = new AttachedSources(this.#settings.changes, this.#settings.name, this.#changes);
   }
 
   /** Starts a builder for a local cache. */
@@ -298,11 +301,12 @@ export class HydraCache {
   }
 
   /**
-   * Leaves the bus (closing its connections, so the process can exit) and empties this instance;
-   * other instances keep their entries. The module calls it on shutdown. Safe to call twice.
+   * Leaves the bus and closes the sources of changes (closing their connections, so the process
+   * can exit) and empties this instance; other instances keep their entries. The module calls it
+   * on shutdown. Safe to call twice.
    */
   async close(): Promise<void> {
-    await this.#bus?.close();
+    await Promise.all([this.#bus?.close(), this.#sources.close()]);
     this.#changes.apply({ type: 'flush' });
   }
 
