@@ -137,23 +137,29 @@ export function checkDocExamples(files) {
       }
     }
     const program = ts.createProgram([...origins.keys()], compilerOptions());
-    const errors = ts.getPreEmitDiagnostics(program).map((d) => describe(d, origins));
+    const errors = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => describe(d, origins))
+      .sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.column - y.column)
+      .map((e) => e.text);
     return { checked: origins.size, skipped, errors };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
+/** Where a diagnostic points, in the Markdown when it is in an example, and its text. */
 function describe(diagnostic, origins) {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n    ');
   const code = `error TS${diagnostic.code}: ${message}`;
-  if (diagnostic.file === undefined) return code;
+  if (diagnostic.file === undefined) return { file: '', line: 0, column: 0, text: code };
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
   const origin = origins.get(path.resolve(diagnostic.file.fileName));
-  if (origin === undefined) {
-    return `${displayPath(diagnostic.file.fileName)}:${line + 1}:${character + 1} - ${code}`;
-  }
-  return `${origin.markdown}:${origin.line + line}:${character + 1} - ${code}`;
+  const at =
+    origin === undefined
+      ? { file: displayPath(diagnostic.file.fileName), line: line + 1, column: character + 1 }
+      : { file: origin.markdown, line: origin.line + line, column: character + 1 };
+  return { ...at, text: `${at.file}:${at.line}:${at.column} - ${code}` };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
