@@ -15,6 +15,8 @@ export interface PostgresFeedStats {
   readonly catchUps: number;
   /** Flushes because the log no longer held what this instance had not read yet (pruned, or a backlog over 10 000 rows). */
   readonly gaps: number;
+  /** Flushes because a change named its table but not its rows (TRUNCATE, a statement over `maxRowsPerStatement` rows, a table without a primary key). */
+  readonly tableFlushes: number;
   /** Connections lost (or timed out) and opened again. */
   readonly reconnects: number;
   /** Log rows this instance pruned. */
@@ -48,6 +50,7 @@ export class FeedCounters {
   reads = 0;
   catchUps = 0;
   gaps = 0;
+  tableFlushes = 0;
   reconnects = 0;
   pruned = 0;
   position: string | null = null;
@@ -58,7 +61,7 @@ export class FeedCounters {
 
   /** A copy of the counters. */
   snapshot(): PostgresFeedStats {
-    const { connected, applied, reads, catchUps, gaps, reconnects, pruned } = this;
+    const { connected, applied, reads, catchUps, gaps, tableFlushes, reconnects, pruned } = this;
     const { position, lagMs, lastError } = this;
     return {
       connected,
@@ -66,6 +69,7 @@ export class FeedCounters {
       reads,
       catchUps,
       gaps,
+      tableFlushes,
       reconnects,
       pruned,
       position,

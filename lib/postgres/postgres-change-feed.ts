@@ -188,7 +188,10 @@ export class PostgresChangeFeed implements ChangeSource {
       counters.publish('gap');
     } else if (read.rows.length > 0) {
       const tags = this.#tags.tagsOf(read.rows);
-      if (tags.length > 0) this.#sink!.apply({ type: 'tags', tags });
+      if (tags === 'flush') {
+        this.#sink!.apply({ type: 'flush' });
+        counters.tableFlushes++;
+      } else if (tags.length > 0) this.#sink!.apply({ type: 'tags', tags });
       counters.applied += read.rows.length;
       counters.lagMs = Math.max(0, Math.round(Math.min(...read.rows.map((row) => row.age_ms))));
       counters.publish('applied', { count: read.rows.length });

@@ -23,7 +23,11 @@ export async function postgresAvailable(suite: string): Promise<boolean> {
     return true;
   } catch (error) {
     const reason = `no Postgres answers at ${POSTGRES_URL} (${(error as Error).message})`;
-    if (REQUIRE) throw new Error(`${suite}: ${reason}, and HYDRACACHE_REQUIRE_POSTGRES is set.`);
+    if (REQUIRE) {
+      throw new Error(`${suite}: ${reason}, and HYDRACACHE_REQUIRE_POSTGRES is set.`, {
+        cause: error,
+      });
+    }
     console.warn(
       `SKIPPED ${suite}: ${reason} (set HYDRACACHE_REQUIRE_POSTGRES=1 to fail instead).`,
     );
