@@ -18,7 +18,7 @@ export function installSql(options: ResolvedSqlOptions): string {
   const names = feedNames(options);
   const watchCalls = options.tables.map(
     (table) =>
-      `SELECT ${names.watch}(${quoteLiteral(table.schema)}, ${quoteLiteral(table.name)}, ${options.maxRowsPerStatement});`,
+      `SELECT ${names.watch}(${quoteLiteral(table.schema)}, ${quoteLiteral(table.name)}, ${options.maxRowsPerStatement}, ${options.notify});`,
   );
   return [
     `SET LOCAL lock_timeout = '5s';`,
@@ -59,7 +59,7 @@ BEGIN
   END LOOP;
 END
 $hydracache$;
-DROP FUNCTION IF EXISTS ${names.watch}(text, text, integer);
+DROP FUNCTION IF EXISTS ${names.watch}(text, text, integer, boolean);
 DROP TABLE IF EXISTS ${names.log}, ${names.state};`;
 }
 
@@ -68,14 +68,14 @@ function indexName(options: ResolvedSqlOptions): string {
 }
 
 /**
- * `<log>_watch(schema, table, max_rows)`: (re)creates the table's capture function when its text
+ * `<log>_watch(schema, table, max_rows, notify)`: (re)creates the table's capture function when its text
  * changed, and its triggers when missing, so a repeated install takes no lock on a watched table.
  * The capture function runs as its owner (SECURITY DEFINER, with a fixed search_path), so any role
  * that may write the table may record the write.
  */
 function watchFunction(names: FeedNames): string {
   const prefix = names.capturePrefix;
-  return `CREATE OR REPLACE FUNCTION ${names.watch}(tschema text, tname text, max_rows integer)
+  return `CREATE OR REPLACE FUNCTION ${names.watch}(tschema text, tname text, max_rows integer, notify boolean)
 RETURNS void LANGUAGE plpgsql AS $hydracache$
 DECLARE
   target regclass := to_regclass(format('%I.%I', tschema, tname));
@@ -112,10 +112,11 @@ BEGIN
   IF n = 0 THEN RETURN NULL; END IF;
   IF n > %3$s OR %4$s THEN k := NULL; END IF;
   INSERT INTO %5$s (table_name, keys) VALUES (%6$L, k);
-  PERFORM pg_notify(%7$L, '');
+  %7$s
   RETURN NULL;
 END
-$capture$, keyx, max_rows + 1, max_rows, (pk IS NULL)::text, ${quoteLiteral(names.log)}, tschema || '.' || tname, ${quoteLiteral(names.channel)});
+$capture$, keyx, max_rows + 1, max_rows, (pk IS NULL)::text, ${quoteLiteral(names.log)}, tschema || '.' || tname,
+    CASE WHEN notify THEN format('PERFORM pg_notify(%L, %L);', ${quoteLiteral(names.channel)}, '') ELSE '' END);
   IF src IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p WHERE p.oid = to_regprocedure(fq || '()')) THEN
     EXECUTE format('CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS %L', fq, src);
   END IF;

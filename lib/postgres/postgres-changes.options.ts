@@ -26,9 +26,15 @@ export interface PostgresChangesOptions {
   readonly retention?: number;
   /** A statement that touches more rows than this records its table alone (row tags collapse to the table tag). Default 1 000. */
   readonly maxRowsPerStatement?: number;
+  /**
+   * The triggers ring the NOTIFY doorbell (installed into them: pass the same to {@link postgresChangesSql}).
+   * Default true. NOTIFY serializes the commits that send it (see docs/postgres.md for the cost);
+   * false leaves the feed to its poll: then lower `pollInterval` (e.g. 100).
+   */
+  readonly notify?: boolean;
   /** Create (or update) the log table, function and triggers when connecting. Default true; false when a migration installed them ({@link postgresChangesSql}). */
   readonly install?: boolean;
-  /** LISTEN for the NOTIFY doorbell. Default true; false behind a transaction-mode pooler (PgBouncer), where only polling works. */
+  /** LISTEN for the NOTIFY doorbell. Default: as `notify`; false behind a transaction-mode pooler (PgBouncer), where only polling works. */
   readonly listen?: boolean;
   /** Milliseconds one query of the feed may take before its connection is dropped and opened again. Default 5 000. */
   readonly queryTimeout?: number;
@@ -39,7 +45,7 @@ export interface PostgresChangesOptions {
 /** Options of {@link postgresChangesSql}: what decides the SQL. */
 export type PostgresChangesSqlOptions = Pick<
   PostgresChangesOptions,
-  'tables' | 'schema' | 'logTable' | 'maxRowsPerStatement'
+  'tables' | 'schema' | 'logTable' | 'maxRowsPerStatement' | 'notify'
 >;
 
 /** One watched table: how the database names it and which tag name the user gave it. */
@@ -58,6 +64,7 @@ export interface ResolvedSqlOptions {
   readonly logSchema: string;
   readonly logName: string;
   readonly maxRowsPerStatement: number;
+  readonly notify: boolean;
 }
 
 /** {@link PostgresChangesOptions} with defaults applied. */
@@ -73,7 +80,7 @@ export interface ResolvedPostgresChangesOptions extends ResolvedSqlOptions {
   readonly maxReconnectDelay: number;
 }
 
-const SQL_FIELDS = ['tables', 'schema', 'logTable', 'maxRowsPerStatement'] as const;
+const SQL_FIELDS = ['tables', 'schema', 'logTable', 'maxRowsPerStatement', 'notify'] as const;
 const FIELDS = [
   ...SQL_FIELDS,
   'connectionString',
@@ -131,7 +138,7 @@ export function resolvePostgresChangesOptions(
     pollInterval: millis(given.pollInterval, 'pollInterval', 1_000, 10),
     retention: millis(given.retention, 'retention', 3_600_000, 1_000),
     install: flag(given.install, 'install', true),
-    listen: flag(given.listen, 'listen', true),
+    listen: flag(given.listen, 'listen', given.notify !== false),
     queryTimeout: millis(given.queryTimeout, 'queryTimeout', 5_000, 100),
     maxReconnectDelay: millis(given.maxReconnectDelay, 'maxReconnectDelay', 2_000, 50),
   };
@@ -181,7 +188,13 @@ function resolveSql(given: PostgresChangesSqlOptions, what: string): ResolvedSql
   if (max !== undefined && (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0)) {
     throw CacheErrors.invalidOption(`${what} maxRowsPerStatement`, 'an integer >= 0', max);
   }
-  return { tables, logSchema: log.schema, logName: log.name, maxRowsPerStatement: max ?? 1_000 };
+  return {
+    tables,
+    logSchema: log.schema,
+    logName: log.name,
+    maxRowsPerStatement: max ?? 1_000,
+    notify: flag(given.notify, 'notify', true),
+  };
 }
 
 function watched(table: unknown, schema: string, field: string): WatchedTable {

@@ -63,6 +63,25 @@ suite('postgres change feed: several instances on one log, no bus', () => {
     expect(second.feed.stats().gaps).toBe(0);
   });
 
+  it('notify: false installs triggers without the doorbell, and the poll carries the feed', async () => {
+    await db.sql(`CREATE TABLE quiet (id int PRIMARY KEY)`);
+    const instance = await feedInstance({
+      connectionString: db.url,
+      tables: ['quiet'],
+      logTable: 'quiet_changes',
+      notify: false,
+    });
+    open.push(instance);
+    const sources = await db.sql<{ src: string }>(
+      `SELECT prosrc AS src FROM pg_proc WHERE proname LIKE 'quiet_changes_capture_%'`,
+    );
+    expect(sources).toHaveLength(1);
+    expect(sources[0]!.src).not.toMatch(/pg_notify/);
+    const row = await putRow(instance.cache, 'quiet', 1);
+    await db.sql(`INSERT INTO quiet VALUES (1)`);
+    await gone(instance.cache, row);
+  });
+
   it('a feed given install: false reads what postgresChangesSql installed', async () => {
     const { postgresChangesSql } = await import('@hydracache/nestjs/postgres');
     const sql = postgresChangesSql({ tables: ['users'], logTable: 'ops.changes' });

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:postgres` (after `npm run build`): the Postgres change feed against the server at
+ * POSTGRES_URL (default postgres://postgres@127.0.0.1:5432), in a database of its own that it
+ * drops at the end. Writes bench/postgres/RESULTS.md.
+ *   SAMPLES=300 (writes per latency measurement), SECONDS=3 (per throughput run), CLIENTS=4
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { postgresChangesSql } from '../../dist/postgres/index.js';
+import { measureLatency } from './latency.js';
+import { measureThroughput } from './throughput.js';
+
+const SERVER = process.env.POSTGRES_URL?.trim() || 'postgres://postgres@127.0.0.1:5432';
+const SAMPLES = Number(process.env.SAMPLES ?? 300);
+const SECONDS = Number(process.env.SECONDS ?? 3);
+const CLIENTS = Number(process.env.CLIENTS ?? 4);
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+async function admin(sql, database = 'postgres') {
+  const client = new pg.Client({ connectionString: `${SERVER}/${database}` });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const name = `hc_bench_${randomBytes(4).toString('hex')}`;
+const url = `${SERVER}/${name}`;
+await admin(`CREATE DATABASE ${name}`);
+const [{ version }] = await admin('SHOW server_version');
+const fmt = (ms) => ms.toFixed(1);
+const lines = [];
+try {
+  await admin(
+    `CREATE TABLE users (id int PRIMARY KEY, name text);
+     INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 1000) g;
+     CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text)`,
+    name,
+  );
+  const update = (i) => `UPDATE users SET name = 'n${i}' WHERE id = ${(i % 1000) + 1}`;
+  const insert = (i) => `INSERT INTO events (body) VALUES ('e${i}')`;
+  const runThroughput = async () => ({
+    update: await measureThroughput(url, CLIENTS, SECONDS, update),
+    insert: await measureThroughput(url, CLIENTS, SECONDS, insert),
+  });
+  console.log('throughput without the feed...');
+  const without1 = await runThroughput();
+  await admin(postgresChangesSql({ tables: ['users', 'events'] }).install, name);
+  console.log('throughput with the feed installed...');
+  const with1 = await runThroughput();
+  await admin(postgresChangesSql({ tables: ['users', 'events'] }).remove, name);
+  const without2 = await runThroughput();
+  await admin(postgresChangesSql({ tables: ['users', 'events'] }).install, name);
+  const with2 = await runThroughput();
+  const median = (a, b) => (a + b) / 2;
+  const tput = {
+    update: [median(without1.update, without2.update), median(with1.update, with2.update)],
+    insert: [median(without1.insert, without2.insert), median(with1.insert, with2.insert)],
+  };
+  console.log('latency...');
+  const one = await measureLatency(url, 1, SAMPLES);
+  const three = await measureLatency(url, 3, SAMPLES);
+  const polled = await measureLatency(url, 1, Math.min(SAMPLES, 40), {
+    listen: false,
+    pollInterval: 100,
+  });
+  lines.push(
+    '# Postgres change feed benchmark',
+    '',
+    `Run ${new Date().toISOString().slice(0, 10)} with \`npm run bench:postgres\` on ${os.cpus().length} cores ` +
+      `(${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL ${version} on 127.0.0.1, ` +
+      'all in one machine shared with other work, so treat ratios as indicative.',
+    '',
+    '## Commit -> applied on every instance',
+    '',
+    `One writer updates one row per statement (autocommit), ${SAMPLES} times, 5-15 ms apart; the time runs ` +
+      "from sending the UPDATE until every instance's feed has applied it (commit round trip included).",
+    '',
+    '| instances | doorbell | p50 ms | p99 ms | max ms |',
+    '| --- | --- | ---: | ---: | ---: |',
+    `| 1 | NOTIFY | ${fmt(one.p50)} | ${fmt(one.p99)} | ${fmt(one.max)} |`,
+    `| 3 | NOTIFY | ${fmt(three.p50)} | ${fmt(three.p99)} | ${fmt(three.max)} |`,
+    `| 1 | none (listen: false, pollInterval 100 ms; ${Math.min(SAMPLES, 40)} writes) | ${fmt(polled.p50)} | ${fmt(polled.p99)} | ${fmt(polled.max)} |`,
+    '',
+    "## The triggers' cost on writes",
+    '',
+    `${CLIENTS} connections run single-row statements back to back (autocommit) for ${SECONDS} s; ` +
+      'without, with, without, with the feed installed on the table; the mean of the two runs of each.',
+    '',
+    '| statement | without feed (stmt/s) | with feed (stmt/s) | with / without |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(tput).map(
+      ([what, [off, on]]) =>
+        `| single-row ${what.toUpperCase()} | ${off.toFixed(0)} | ${on.toFixed(0)} | ${(on / off).toFixed(2)}x |`,
+    ),
+    '',
+  );
+  writeFileSync(RESULTS, lines.join('\n'));
+  console.log(lines.join('\n'));
+} finally {
+  await admin(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
+  );
+  await admin(`DROP DATABASE IF EXISTS ${name}`);
+}
