@@ -46,7 +46,8 @@ export async function measureLatency(url, instances, samples, feedOptions = {}) 
       await done;
       latencies.push(performance.now() - start);
       waiting = undefined;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
+      // A random pause, so writes do not fall into step with the poll.
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 100));
     }
   } finally {
     unsubscribe(POSTGRES_FEED_CHANNEL, onEvent);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The test server's address; every test file creates its own database on it. */
-export const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432';
+export const POSTGRES_URL =
+  process.env.HYDRACACHE_POSTGRES_URL?.trim() || 'postgres://postgres@127.0.0.1:5432';
 
 /** Set in CI: a missing Postgres fails the Postgres tests instead of skipping them. */
 const REQUIRE = Boolean(process.env.HYDRACACHE_REQUIRE_POSTGRES);
