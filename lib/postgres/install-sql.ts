@@ -31,7 +31,7 @@ export function installSql(options: ResolvedSqlOptions): string {
   table_name text NOT NULL,
   keys jsonb
 );`,
-    `CREATE INDEX IF NOT EXISTS ${indexName(options)} ON ${names.log} (xid);`,
+    `CREATE INDEX IF NOT EXISTS ${indexName(options)} ON ${names.log} (xid, id);`,
     `CREATE TABLE IF NOT EXISTS ${names.state} (
   one boolean PRIMARY KEY DEFAULT true CHECK (one),
   pruned_through xid8 NOT NULL DEFAULT '0'
@@ -64,7 +64,7 @@ DROP TABLE IF EXISTS ${names.log}, ${names.state};`;
 }
 
 function indexName(options: ResolvedSqlOptions): string {
-  return quoteIdent(`${options.logName}_xid`);
+  return quoteIdent(`${options.logName}_xid_id`);
 }
 
 /**

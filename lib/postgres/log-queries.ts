@@ -11,55 +11,73 @@ export interface LogRow {
   readonly age_ms: number;
 }
 
-/** What one read of the log found. */
-export interface LogRead {
-  /** The snapshot the read saw the log in (`xmin:xmax:xip,...`): the next read's cursor. */
-  readonly snapshot: string;
-  /** Pruning removed entries the cursor had not read yet. */
-  readonly gap: boolean;
-  /** The rows committed after the cursor's snapshot and visible in this one (none when `gap`). */
-  readonly rows: readonly LogRow[];
+/** Where a page of a read ended: the next page starts after this row, in (xid, id) order. */
+export interface PagePosition {
+  readonly xid: string;
+  readonly id: string;
 }
 
-/** Most rows one read fetches; a backlog larger than this is dropped for a flush instead. */
-export const MAX_ROWS_PER_READ = 10_000;
+/** What one page of a read found. */
+export interface LogPage {
+  /** The snapshot the read reads up to (`xmin:xmax:xip,...`): the next read's cursor once every page is in. */
+  readonly snapshot: string;
+  /** Pruning removed entries the cursor had not read yet: flush, and move the cursor to `snapshot`. */
+  readonly gap: boolean;
+  /** The rows of this page (none when `gap`). */
+  readonly rows: readonly LogRow[];
+  /** Where the next page starts, or null when this was the last. */
+  readonly next: PagePosition | null;
+}
+
+/** Rows per page of a read. */
+export const PAGE_ROWS = 1_000;
+
+/** Pages one read fetches at most; a larger backlog flushes the cache instead (cheaper than applying it). */
+export const MAX_PAGES_PER_READ = 100;
 
 /** Most log rows one prune statement deletes (it runs again at once while there is more). */
 export const PRUNE_BATCH = 10_000;
 
-/** The queries the feed runs, named (prepared once per connection) where they repeat. */
+/** The queries the feed runs. */
 export interface LogQueries {
   /** The snapshot a reader with no cursor starts from: everything committed before it is ignored. */
   snapshot(): QueryConfig;
   /**
-   * Every row of a transaction that the cursor's snapshot did not see as committed and this
-   * statement's snapshot does (the rows a reader at `cursor` has not applied yet), and this
-   * snapshot. One statement, so the rows and the snapshot agree.
+   * The first page of the rows of every transaction that the cursor's snapshot did not see as
+   * committed and this statement's snapshot does (the rows a reader at `cursor` has not applied
+   * yet), with that snapshot. One statement, so the rows and the snapshot agree.
    *
    * Why not `id > last id`: ids come from a sequence when a row is written, and transactions
    * commit in another order, so a long transaction's row can appear below an id already read.
    * Every transaction below the snapshot's xmin had finished when it was taken, so its rows were
    * all visible then; above xmin, the snapshot itself says which transactions it saw committed.
    */
-  read(cursor: string): QueryConfig;
+  firstPage(cursor: string): QueryConfig;
+  /** The page after `after` of the same read: rows the cursor did not see and `snapshot` does. */
+  nextPage(cursor: string, snapshot: string, after: PagePosition): QueryConfig;
   /** Deletes one batch of rows older than `retentionMs` (if this instance holds the prune lock), noting how far it went. */
   prune(retentionMs: number): QueryConfig;
 }
 
-/** The queries on the log named in `names`. */
+/** The queries on the log named in `names` (unnamed statements, so a transaction pooler can carry them). */
 export function logQueries(names: FeedNames): LogQueries {
-  const tag = names.channel.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
-  const readText = `SELECT s.snap::text AS snapshot,
+  const page = (snap: string, after: string): string => `SELECT s.snap::text AS snapshot,
     st.pruned_through >= pg_snapshot_xmin($1::pg_snapshot) AS gap,
-    l.table_name, l.keys, l.age_ms
-  FROM (SELECT pg_current_snapshot() AS snap) s
+    l.xid::text AS xid, l.id::text AS id, l.table_name, l.keys, l.age_ms
+  FROM (SELECT ${snap} AS snap) s
   LEFT JOIN ${names.state} st ON true
   LEFT JOIN LATERAL (
-    SELECT c.table_name, c.keys, (extract(epoch FROM clock_timestamp() - c.at) * 1000)::float8 AS age_ms
+    SELECT c.xid, c.id, c.table_name, c.keys,
+      (extract(epoch FROM clock_timestamp() - c.at) * 1000)::float8 AS age_ms
     FROM ${names.log} c
-    WHERE c.xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot)
-    LIMIT ${MAX_ROWS_PER_READ + 1}
+    WHERE ${after}
+      AND NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot)
+      AND pg_visible_in_snapshot(c.xid, s.snap)
+    ORDER BY c.xid, c.id
+    LIMIT ${PAGE_ROWS}
   ) l ON true`;
+  const firstText = page('pg_current_snapshot()', 'c.xid >= pg_snapshot_xmin($1::pg_snapshot)');
+  const nextText = page('$2::pg_snapshot', '(c.xid, c.id) > ($3::xid8, $4::bigint)');
   // Only transactions below the current xmin are pruned, so a transaction still open keeps its
   // rows; rows go in id order up to the first one within retention.
   const pruneText = `WITH lock AS (SELECT pg_try_advisory_xact_lock(${names.pruneLock}) AS ok),
@@ -79,27 +97,37 @@ export function logQueries(names: FeedNames): LogQueries {
   SELECT count(*)::int AS pruned FROM gone`;
   return {
     snapshot: () => ({ text: 'SELECT pg_current_snapshot()::text AS snapshot' }),
-    read: (cursor) => ({ name: `hydracache_read_${tag}`, text: readText, values: [cursor] }),
-    prune: (retentionMs) => ({
-      name: `hydracache_prune_${tag}`,
-      text: pruneText,
-      values: [retentionMs],
+    firstPage: (cursor) => ({ text: firstText, values: [cursor] }),
+    nextPage: (cursor, snapshot, after) => ({
+      text: nextText,
+      values: [cursor, snapshot, after.xid, after.id],
     }),
+    prune: (retentionMs) => ({ text: pruneText, values: [retentionMs] }),
   };
 }
 
-/** Shapes the rows of a {@link LogQueries.read} into a {@link LogRead}. */
-export function toLogRead(
-  rows: readonly (LogRow & { snapshot: string; gap: boolean | null })[],
-): LogRead {
+/** A row of a page query as it arrives. */
+export type PageRow = LogRow & {
+  snapshot: string;
+  gap: boolean | null;
+  xid: string | null;
+  id: string | null;
+};
+
+/** Shapes the rows of a page query into a {@link LogPage}. */
+export function toLogPage(rows: readonly PageRow[]): LogPage {
   const first = rows[0];
   if (first === undefined) throw new Error('hydracache: the log read returned no row');
-  if (first.gap === null)
+  if (first.gap === null) {
     throw new Error('hydracache: the change log state row is missing; install again');
-  if (first.gap) return { snapshot: first.snapshot, gap: true, rows: [] };
+  }
+  if (first.gap) return { snapshot: first.snapshot, gap: true, rows: [], next: null };
+  if (first.id === null) return { snapshot: first.snapshot, gap: false, rows: [], next: null };
+  const last = rows.at(-1)!;
   return {
     snapshot: first.snapshot,
-    gap: rows.length > MAX_ROWS_PER_READ,
-    rows: first.table_name === null ? [] : rows,
+    gap: false,
+    rows,
+    next: rows.length < PAGE_ROWS ? null : { xid: last.xid!, id: last.id! },
   };
 }

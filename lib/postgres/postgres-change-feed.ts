@@ -4,7 +4,8 @@ import { ChangeTags } from './change-tags.js';
 import { FeedConnection } from './feed-connection.js';
 import { FeedCounters, type PostgresFeedStats } from './feed-stats.js';
 import { installSql } from './install-sql.js';
-import { logQueries, PRUNE_BATCH, toLogRead, type LogQueries } from './log-queries.js';
+import { logQueries, PRUNE_BATCH, type LogQueries } from './log-queries.js';
+import { LogReader } from './log-reader.js';
 import type { ResolvedPostgresChangesOptions } from './postgres-changes.options.js';
 import { feedNames, quoteIdent, type FeedNames } from './sql-names.js';
 
@@ -22,7 +23,7 @@ export class PostgresChangeFeed implements ChangeSource {
   readonly #options: ResolvedPostgresChangesOptions;
   readonly #names: FeedNames;
   readonly #queries: LogQueries;
-  readonly #tags: ChangeTags;
+  readonly #reader: LogReader;
   readonly #counters = new FeedCounters(() => this.#sink?.cacheName ?? 'default');
   #sink: ChangeSink | undefined;
   #connection: FeedConnection | undefined;
@@ -48,7 +49,12 @@ export class PostgresChangeFeed implements ChangeSource {
     this.#options = options;
     this.#names = feedNames(options);
     this.#queries = logQueries(this.#names);
-    this.#tags = new ChangeTags(options.tables);
+    this.#reader = new LogReader(
+      this.#queries,
+      new ChangeTags(options.tables),
+      this.#counters,
+      options.queryTimeout,
+    );
     this.#ready = new Promise((resolve) => (this.#markReady = resolve));
   }
 
@@ -172,32 +178,17 @@ export class PostgresChangeFeed implements ChangeSource {
   async #readOnce(generation: number): Promise<void> {
     const connection = this.#connection;
     if (connection === undefined || this.#cursor === null) return;
-    const read = toLogRead(
-      await connection.query(this.#queries.read(this.#cursor), this.#options.queryTimeout),
-    );
-    if (this.#closed || generation !== this.#generation) return;
+    const current = (): boolean => !this.#closed && generation === this.#generation;
+    const next = await this.#reader.read(connection, this.#sink!, this.#cursor, current);
+    if (next === undefined || !current()) return;
     const counters = this.#counters;
     counters.reads++;
     if (this.#catchUp) {
       this.#catchUp = false;
       counters.catchUps++;
     }
-    if (read.gap) {
-      this.#sink!.apply({ type: 'flush' });
-      counters.gaps++;
-      counters.publish('gap');
-    } else if (read.rows.length > 0) {
-      const tags = this.#tags.tagsOf(read.rows);
-      if (tags === 'flush') {
-        this.#sink!.apply({ type: 'flush' });
-        counters.tableFlushes++;
-      } else if (tags.length > 0) this.#sink!.apply({ type: 'tags', tags });
-      counters.applied += read.rows.length;
-      counters.lagMs = Math.max(0, Math.round(Math.min(...read.rows.map((row) => row.age_ms))));
-      counters.publish('applied', { count: read.rows.length });
-    }
-    this.#cursor = read.snapshot;
-    counters.position = read.snapshot;
+    this.#cursor = next;
+    counters.position = next;
     if (!counters.connected) {
       counters.connected = true;
       counters.lastError = null;

@@ -100,6 +100,22 @@ suite('postgres change feed: connection faults', () => {
     expect(await behind.cache.get('unrelated')).toBeUndefined();
   });
 
+  it('catches up a backlog of several pages (2 500 statements) written while it was cut off', async () => {
+    const { proxy, url } = await viaProxy();
+    const { cache, feed } = await instance({ connectionString: url, queryTimeout: 300 });
+    const keys: string[] = [];
+    for (let id = 10_000; id < 12_500; id++) keys.push(await putRow(cache, 'users', id));
+    proxy.cut();
+    await db.sql(
+      `DO $$ BEGIN FOR i IN 10000..12499 LOOP INSERT INTO users VALUES (i, 'paged'); END LOOP; END $$`,
+    );
+    expect(await cache.get(keys[0]!)).toBe('cached');
+    proxy.restore();
+    for (const key of keys) await gone(cache, key);
+    expect(feed.stats().gaps).toBe(0);
+    expect(feed.stats().tableFlushes).toBe(0);
+  });
+
   it('close() leaves no socket or timer behind, and a cache that never connected closes too', async () => {
     const before = resources();
     const { cache } = await feedInstance({ connectionString: db.url, tables: ['users'] });
