@@ -61,4 +61,20 @@ suite('postgres change feed: writes from another connection', () => {
     expect(await instance.cache.get(row)).toBe('cached');
     expect(await db.sql(`SELECT 1 FROM hydracache_changes WHERE keys @> '[["20"]]'`)).toEqual([]);
   });
+
+  it('a write in a savepoint counts as its transaction: applied when kept, nothing when rolled back to', async () => {
+    const kept = await putRow(instance.cache, 'users', 30);
+    const undone = await putRow(instance.cache, 'users', 31);
+    const client = await db.connect();
+    await client.query('BEGIN');
+    await client.query('SAVEPOINT a');
+    await client.query(`INSERT INTO users VALUES (30, 'kept')`);
+    await client.query('RELEASE SAVEPOINT a');
+    await client.query('SAVEPOINT b');
+    await client.query(`INSERT INTO users VALUES (31, 'undone')`);
+    await client.query('ROLLBACK TO SAVEPOINT b');
+    await client.query('COMMIT');
+    await gone(instance.cache, kept);
+    expect(await instance.cache.get(undone)).toBe('cached');
+  });
 });
