@@ -2,7 +2,7 @@
  * `npm run bench:postgres` (after `npm run build`): the Postgres change feed against the server at
  * POSTGRES_URL (default postgres://postgres@127.0.0.1:5432), in a database of its own that it
  * drops at the end. Writes bench/postgres/RESULTS.md.
- *   SAMPLES=300 (writes per latency measurement), SECONDS=3 (per throughput run), CLIENTS=4
+ *   SAMPLES=300 (writes per latency measurement), SECONDS=3 (per throughput run), CLIENTS=4, ROUNDS=3
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -11,12 +11,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { postgresChangesSql } from '../../dist/postgres/index.js';
 import { measureLatency } from './latency.js';
+import { hasPgbench, pgbenchTps } from './pgbench.js';
 import { measureThroughput } from './throughput.js';
 
 const SERVER = process.env.POSTGRES_URL?.trim() || 'postgres://postgres@127.0.0.1:5432';
 const SAMPLES = Number(process.env.SAMPLES ?? 300);
 const SECONDS = Number(process.env.SECONDS ?? 3);
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 async function admin(sql, database = 'postgres') {
@@ -44,13 +46,22 @@ try {
   );
   const update = (i) => `UPDATE users SET name = 'n${i}' WHERE id = ${(i % 1000) + 1}`;
   const insert = (i) => `INSERT INTO events (body) VALUES ('e${i}')`;
+  const PGBENCH = hasPgbench();
+  const scripts = {
+    update: "\\set id random(1, 1000)\nUPDATE users SET name = 'n' WHERE id = :id;\n",
+    insert: "INSERT INTO events (body) VALUES ('e');\n",
+  };
   const runThroughput = async () => ({
-    update: await measureThroughput(url, CLIENTS, SECONDS, update),
-    insert: await measureThroughput(url, CLIENTS, SECONDS, insert),
+    update: PGBENCH
+      ? pgbenchTps(url, CLIENTS, SECONDS, scripts.update)
+      : await measureThroughput(url, CLIENTS, SECONDS, update),
+    insert: PGBENCH
+      ? pgbenchTps(url, CLIENTS, SECONDS, scripts.insert)
+      : await measureThroughput(url, CLIENTS, SECONDS, insert),
   });
   const sql = (notify) => postgresChangesSql({ tables: ['users', 'events'], notify });
   const runs = { without: [], notify: [], quiet: [] };
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     console.log(`throughput round ${round + 1}...`);
     runs.without.push(await runThroughput());
     await admin(sql(true).install, name);
@@ -60,11 +71,14 @@ try {
     runs.quiet.push(await runThroughput());
     await admin(sql(false).remove, name);
   }
-  const mean = (list, what) => list.reduce((sum, run) => sum + run[what], 0) / list.length;
+  const median = (list, what) => {
+    const sorted = list.map((run) => run[what]).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  };
   const tput = Object.fromEntries(
     ['update', 'insert'].map((what) => [
       what,
-      [mean(runs.without, what), mean(runs.notify, what), mean(runs.quiet, what)],
+      [median(runs.without, what), median(runs.notify, what), median(runs.quiet, what)],
     ]),
   );
   await admin(sql(true).install, name);
@@ -80,7 +94,8 @@ try {
     '',
     `Run ${new Date().toISOString().slice(0, 10)} with \`npm run bench:postgres\` on ${os.cpus().length} cores ` +
       `(${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL ${version} on 127.0.0.1, ` +
-      'all in one machine shared with other work, so treat ratios as indicative.',
+      `all in one machine shared with other work (load average ${os.loadavg()[0].toFixed(1)} at the end), ` +
+      'so treat ratios as indicative.',
     '',
     '## Commit -> applied on every instance',
     '',
@@ -95,8 +110,9 @@ try {
     '',
     "## The triggers' cost on writes",
     '',
-    `${CLIENTS} connections run single-row statements back to back (autocommit) for ${SECONDS} s; ` +
-      'without the feed, with it, with it at `notify: false`, twice over; the mean of the two runs of each.',
+    `${CLIENTS} connections run single-row statements back to back (autocommit) for ${SECONDS} s ` +
+      `(${PGBENCH ? 'pgbench' : 'a Node loop'}); without the feed, with it, with it at \`notify: false\`, ` +
+      `${ROUNDS} rounds; the median round of each.`,
     '',
     '| statement | no feed (stmt/s) | feed, notify (stmt/s) | ratio | feed, notify: false (stmt/s) | ratio |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',

@@ -240,7 +240,7 @@ export class PostgresChangeFeed implements ChangeSource {
       50 * 2 ** Math.min(this.#attempt++, 16),
       this.#options.maxReconnectDelay,
     );
-    this.#reconnectTimer = setTimeout(() => this.#start(), delay);
+    this.#reconnectTimer = setTimeout(() => this.#start(), delay).unref();
   }
 }
 
