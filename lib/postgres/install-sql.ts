@@ -96,27 +96,28 @@ BEGIN
     WHERE i.indrelid = target AND i.indisprimary;
   keyx := CASE WHEN pk IS NULL THEN 'NULL::jsonb' ELSE
     'jsonb_build_array(' || (SELECT string_agg(format('r.%I::text', c), ', ') FROM unnest(pk) AS c) || ')' END;
+  -- One statement per call: the log row straight from the transition table (none when the
+  -- statement touched no row), the keys NULL past max_rows or without a primary key.
   src := format($capture$
-DECLARE n bigint; k jsonb;
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    SELECT count(*), jsonb_agg(x) INTO n, k FROM (SELECT %1$s AS x FROM hydracache_new r LIMIT %2$s) s;
+    INSERT INTO %5$s (table_name, keys) SELECT %6$L, CASE WHEN count(*) > %3$s OR %4$s THEN NULL ELSE jsonb_agg(x) END
+      FROM (SELECT %1$s AS x FROM hydracache_new r LIMIT %2$s) s HAVING count(*) > 0;
   ELSIF TG_OP = 'UPDATE' THEN
-    SELECT count(*), jsonb_agg(x) INTO n, k FROM (
-      (SELECT %1$s AS x FROM hydracache_new r LIMIT %2$s) UNION (SELECT %1$s FROM hydracache_old r LIMIT %2$s)) s;
+    INSERT INTO %5$s (table_name, keys) SELECT %6$L, CASE WHEN count(*) > %3$s OR %4$s THEN NULL ELSE jsonb_agg(x) END
+      FROM ((SELECT %1$s AS x FROM hydracache_new r LIMIT %2$s) UNION (SELECT %1$s FROM hydracache_old r LIMIT %2$s)) s
+      HAVING count(*) > 0;
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT count(*), jsonb_agg(x) INTO n, k FROM (SELECT %1$s AS x FROM hydracache_old r LIMIT %2$s) s;
+    INSERT INTO %5$s (table_name, keys) SELECT %6$L, CASE WHEN count(*) > %3$s OR %4$s THEN NULL ELSE jsonb_agg(x) END
+      FROM (SELECT %1$s AS x FROM hydracache_old r LIMIT %2$s) s HAVING count(*) > 0;
   ELSE
-    n := 1;
+    INSERT INTO %5$s (table_name, keys) VALUES (%6$L, NULL);
   END IF;
-  IF n = 0 THEN RETURN NULL; END IF;
-  IF n > %3$s OR %4$s THEN k := NULL; END IF;
-  INSERT INTO %5$s (table_name, keys) VALUES (%6$L, k);
   %7$s
   RETURN NULL;
 END
 $capture$, keyx, max_rows + 1, max_rows, (pk IS NULL)::text, ${quoteLiteral(names.log)}, tschema || '.' || tname,
-    CASE WHEN notify THEN format('PERFORM pg_notify(%L, %L);', ${quoteLiteral(names.channel)}, '') ELSE '' END);
+    CASE WHEN notify THEN format('IF FOUND THEN PERFORM pg_notify(%L, %L); END IF;', ${quoteLiteral(names.channel)}, '') ELSE '' END);
   IF src IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p WHERE p.oid = to_regprocedure(fq || '()')) THEN
     EXECUTE format('CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS %L', fq, src);
   END IF;
