@@ -12,7 +12,7 @@ export function formatReport(report: TourReport, dbLatencyMs: number): string {
     ...report.problems.map((p) => `  ${p}`),
   ];
   return [
-    `HydraCache demo: sample app on ${report.baseUrl}, fake database latency ${dbLatencyMs} ms`,
+    `HydraCache demo: sample app on ${report.baseUrl}, database round trip ${dbLatencyMs} ms`,
     '',
     table(
       ['#', 'step', 'request', 'status', 'time', 'db queries', 'cache', 'check'],
