@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { feedInstance, gone, putRow, putTable, type FeedInstance } from './support/feed-fixture.js';
+import { postgresAvailable, TestDatabase } from './support/postgres-db.js';
+
+const available = await postgresAvailable('Postgres change feed');
+const suite = available ? describe : describe.skip;
+
+suite('postgres change feed: writes from another connection', () => {
+  let db: TestDatabase;
+  let instance: FeedInstance;
+
+  beforeAll(async () => {
+    db = await TestDatabase.create();
+    await db.sql(`CREATE TABLE users (id int PRIMARY KEY, name text);
+      CREATE TABLE memberships (tenant text, user_id int, role text, PRIMARY KEY (tenant, user_id))`);
+    instance = await feedInstance({ connectionString: db.url, tables: ['users', 'memberships'] });
+  });
+
+  afterAll(async () => {
+    await instance?.close();
+    await db?.drop();
+  });
+
+  it('an INSERT from psql-like raw SQL invalidates the row and the table', async () => {
+    const row = await putRow(instance.cache, 'users', 1);
+    const other = await putRow(instance.cache, 'users', 2);
+    const list = await putTable(instance.cache, 'users');
+    await db.sql(`INSERT INTO users VALUES (1, 'ada')`);
+    await gone(instance.cache, row);
+    await gone(instance.cache, list);
+    expect(await instance.cache.get(other)).toBe('cached');
+  });
+
+  it('an UPDATE that changes the key invalidates the old and the new row', async () => {
+    await db.sql(`INSERT INTO users VALUES (10, 'x')`);
+    const before = await putRow(instance.cache, 'users', 10);
+    const after = await putRow(instance.cache, 'users', 11);
+    await db.sql(`UPDATE users SET id = 11 WHERE id = 10`);
+    await gone(instance.cache, before);
+    await gone(instance.cache, after);
+  });
+
+  it('a composite primary key gives row tags in key column order', async () => {
+    const row = await putRow(instance.cache, 'memberships', ['acme', 7]);
+    const other = await putRow(instance.cache, 'memberships', ['acme', 8]);
+    await db.sql(`INSERT INTO memberships VALUES ('acme', 7, 'admin')`);
+    await gone(instance.cache, row);
+    expect(await instance.cache.get(other)).toBe('cached');
+  });
+
+  it('a rolled-back write records nothing', async () => {
+    const row = await putRow(instance.cache, 'users', 20);
+    const client = await db.connect();
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO users VALUES (20, 'never')`);
+    await client.query('ROLLBACK');
+    // A later committed write is applied; the rolled-back one never was.
+    const marker = await putRow(instance.cache, 'users', 21);
+    await db.sql(`INSERT INTO users VALUES (21, 'later')`);
+    await gone(instance.cache, marker);
+    expect(await instance.cache.get(row)).toBe('cached');
+    expect(await db.sql(`SELECT 1 FROM hydracache_changes WHERE keys @> '[["20"]]'`)).toEqual([]);
+  });
+});
