@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-sample/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-sample/**',
+      'node_modules/**',
+      'coverage/**',
+      '.tmp/**',
+      'docs/api/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -301,6 +301,16 @@ export class HydraCache {
   }
 
   /**
+   * Resolves true once every source of changes is connected and hears each change from now on,
+   * or false after `timeoutMs` (default 10 000 ms; the sources keep trying, and a source that
+   * connects later flushes what was cached meanwhile). `HydraCacheModule` awaits it at start-up,
+   * so an app does not serve, then drop, what it cached before its change feed connected.
+   */
+  ready(timeoutMs = 10_000): Promise<boolean> {
+    return this.#sources.ready(timeoutMs);
+  }
+
+  /**
    * Leaves the bus and closes the sources of changes (closing their connections, so the process
    * can exit) and empties this instance; other instances keep their entries. The module calls it
    * on shutdown. Safe to call twice.

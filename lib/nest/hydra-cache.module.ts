@@ -1,4 +1,10 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HydraCache } from '../core/hydra-cache.js';
 import type { HydraCacheModuleOptions } from './hydra-cache-module.options.js';
@@ -32,7 +38,7 @@ import {
 })
 export class HydraCacheModule
   extends ConfigurableHydraCacheModule
-  implements OnApplicationShutdown
+  implements OnModuleInit, OnApplicationShutdown
 {
   constructor(@Inject(MODULE_CACHE) private readonly cache: HydraCache) {
     super();
@@ -46,6 +52,14 @@ export class HydraCacheModule
   /** Registers a cache whose options come from a factory, a class or an existing provider. */
   static override forRootAsync(options: typeof HYDRA_CACHE_ASYNC_OPTIONS_TYPE): DynamicModule {
     return super.forRootAsync(options);
+  }
+
+  /**
+   * Waits (10 s at most) for the cache's sources of changes to connect before the app serves:
+   * a change feed that connects later flushes what was cached before it.
+   */
+  async onModuleInit(): Promise<void> {
+    await this.cache.ready();
   }
 
   /** Closes this module's cache on shutdown: leaves the bus and empties it (other instances keep theirs). */

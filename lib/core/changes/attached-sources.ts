@@ -23,6 +23,25 @@ export class AttachedSources {
     for (const source of sources) source.attach(sink);
   }
 
+  /** Resolves true once every source is ready, or false after `timeoutMs`; never rejects. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    const waits = this.#sources.map((source) => source.ready?.());
+    if (waits.every((wait) => wait === undefined)) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+    try {
+      return await Promise.race([
+        Promise.all(waits).then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Closes every source; one failing to close does not keep the others open. */
   async close(): Promise<void> {
     await Promise.allSettled(this.#sources.map((source) => source.close()));

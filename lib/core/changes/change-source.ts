@@ -24,6 +24,11 @@ export interface ChangeSource {
   attach(sink: ChangeSink): void;
   /** Stops delivering and releases every timer and connection the source opened; safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Optional: resolves once the source hears every change from now on (connected, caught up).
+   * Until then it may flush the cache when it connects; `cache.ready()` waits for it.
+   */
+  ready?(): Promise<void>;
 }
 
 /** True for an object that looks like a {@link ChangeSource}. */

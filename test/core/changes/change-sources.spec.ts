@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { CacheError, HydraCache, rowTag, tableTag } from '../../../lib/index.js';
 import type { ChangeSink, ChangeSource } from '../../../lib/index.js';
 
@@ -68,5 +68,44 @@ describe('tableTag and rowTag', () => {
   it('rejects an empty key or table with E_INVALID_OPTION', () => {
     expect(() => rowTag('users', [])).toThrow(CacheError);
     expect(() => tableTag('')).toThrow(CacheError);
+  });
+});
+
+describe('cache.ready()', () => {
+  class SlowSource extends ManualSource {
+    readonly connected = deferred<void>();
+    ready(): Promise<void> {
+      return this.connected.promise;
+    }
+  }
+
+  it('resolves true at once without sources that report readiness', async () => {
+    await expect(new HydraCache({ changes: new ManualSource() }).ready()).resolves.toBe(true);
+  });
+
+  it('waits for every source to be ready', async () => {
+    const source = new SlowSource();
+    const cache = new HydraCache({ changes: [source, new ManualSource()] });
+    let settled: boolean | undefined;
+    const ready = cache.ready().then((value) => (settled = value));
+    await Promise.resolve();
+    expect(settled).toBeUndefined();
+    source.connected.resolve();
+    await ready;
+    expect(settled).toBe(true);
+    await cache.close();
+  });
+
+  it('resolves false after its timeout, leaving no timer behind', async () => {
+    jest.useFakeTimers();
+    try {
+      const cache = new HydraCache({ changes: new SlowSource() });
+      const ready = cache.ready(500);
+      jest.advanceTimersByTime(500);
+      await expect(ready).resolves.toBe(false);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
