@@ -34,7 +34,7 @@ export function formatReport(report: TourReport, dbLatencyMs: number): string {
     `cache.diagnostics(): ${pairs(diagnostics)}`,
     '',
     failures.length === 0
-      ? 'All checks passed: single-flight, tag invalidation, uncached 404s and fail-safe behave.'
+      ? 'All checks passed: single-flight, tag invalidation, uncached 404s, fail-safe and the change feed behave.'
       : ['Checks FAILED:', ...failures].join('\n'),
   ].join('\n');
 }

@@ -153,6 +153,7 @@ describe('sample app (HTTP, supertest)', () => {
         size: 1,
       },
       diagnostics: { entries: 1, indexedTags: 2, inFlightLoads: 0, tagGenerations: 0 },
+      remoteChanges: 0,
     });
     await http().get('/db/stats').expect(200, { queries: 1 });
   });
