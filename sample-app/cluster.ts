@@ -1,20 +1,24 @@
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import type { Redis } from 'ioredis';
+import pg from 'pg';
 import { formatClusterReport } from './cluster/cluster-report.js';
 import { killAll, startInstances, stopAll } from './cluster/instances.js';
-import { connectAdmin, removeDemoKeys } from './cluster/redis-admin.js';
 import { runCluster } from './cluster/run-cluster.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres.js';
+import { quoteIdent } from './database/schema.js';
 
 /**
- * `npm run demo:cluster`: three sample-app processes on one Redis (REDIS_URL, default
- * redis://127.0.0.1:6379), a fresh bus channel and database namespace; an update on one must reach
- * the other two. Exits 1 when an instance still serves the old value, or Redis is not reachable.
+ * `npm run demo:cluster`: three sample-app processes on one database; a write through one of
+ * them, then a write from outside the app (SQL, as psql would), must reach all three. The
+ * database is `DATABASE_URL` (in a fresh schema, dropped afterwards) or, unset, a PGlite served
+ * from this process. With `REDIS_URL` set the instances also join a fresh Redis bus channel.
+ * Exits 1 when an instance still serves an old value.
  */
-const url = process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
+const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+const redisUrl = process.env.REDIS_URL?.trim() || undefined;
 const suffix = randomBytes(4).toString('hex');
-const channel = `cluster-demo-${suffix}`;
-const namespace = `hydracache-cluster-demo-${suffix}`;
+const schema = databaseUrl === undefined ? 'public' : `cluster_demo_${suffix}`;
 const children: ChildProcess[] = [];
 
 process.once('exit', () => killAll(children));
@@ -31,27 +35,42 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 async function main(): Promise<boolean> {
-  let admin: Redis;
+  const embedded: EmbeddedPostgres | undefined =
+    databaseUrl === undefined ? await startEmbeddedPostgres() : undefined;
+  const url = databaseUrl ?? embedded!.url;
+  const psql = new pg.Client({
+    connectionString: url,
+    ...(schema === 'public' ? {} : { options: `-c search_path=${schema}` }),
+  });
   try {
-    admin = await connectAdmin(url);
-  } catch (error) {
-    console.error(
-      `Redis is not reachable at ${url} (${error instanceof Error ? error.message : error}).\n` +
-        'The cluster demo needs one: start redis-server, or set REDIS_URL to a running Redis.',
+    const where =
+      embedded === undefined ? `${url}, schema "${schema}"` : `embedded PGlite at ${url}`;
+    const bus = redisUrl === undefined ? 'no bus' : `Redis bus at ${redisUrl}`;
+    console.log(`Starting instances A, B and C on ${where} (${bus})...`);
+    const env: NodeJS.ProcessEnv = {
+      DATABASE_URL: url,
+      DB_SCHEMA: schema,
+      ...(redisUrl === undefined
+        ? {}
+        : { REDIS_URL: redisUrl, REDIS_CHANNEL: `cluster-${suffix}` }),
+    };
+    // One first, so it creates and seeds the tables; then the other two.
+    const [a] = await startInstances(['A'], env, children);
+    const others = await startInstances(['B', 'C'], env, children);
+    await psql.connect();
+    const report = await runCluster(
+      [a!, ...others],
+      async (statement) => (await psql.query(statement)).rowCount ?? 0,
     );
-    return false;
-  }
-  try {
-    console.log(`Starting instances A, B and C on ${url}, channel "${channel}"...`);
-    const env = { REDIS_URL: url, REDIS_CHANNEL: channel, DB_NAMESPACE: namespace };
-    const instances = await startInstances(['A', 'B', 'C'], env, children);
-    const report = await runCluster(instances);
-    console.log(`\n${formatClusterReport(report, `Redis ${url}, channel "${channel}"`)}`);
+    console.log(`\n${formatClusterReport(report, `${where}, ${bus}`)}`);
     return report.problems.length === 0;
   } finally {
     await stopAll(children);
-    await removeDemoKeys(admin, namespace, channel);
-    admin.disconnect();
+    if (embedded === undefined) {
+      await psql.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => {});
+    }
+    await psql.end().catch(() => {});
+    await embedded?.stop();
   }
 }
 

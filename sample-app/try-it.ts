@@ -6,7 +6,7 @@ interface Example {
 
 const JSON_BODY = "-H 'content-type: application/json' -d";
 
-function examples(url: string): Example[] {
+function examples(url: string, databaseUrl: string): Example[] {
   return [
     { command: `curl ${url}/tenants/acme/users/1`, note: 'miss: one query, then cached' },
     { command: `curl ${url}/tenants/acme/users/1`, note: 'hit: no query' },
@@ -15,6 +15,10 @@ function examples(url: string): Example[] {
     {
       command: `curl -X PATCH ${url}/tenants/acme/users/1 ${JSON_BODY} '{"name":"Ada King"}'`,
       note: 'update: invalidates user 1 and the lists holding it',
+    },
+    {
+      command: `psql ${databaseUrl} -c "UPDATE users SET name = 'Ada Byron' WHERE tenant = 'acme' AND id = 1"`,
+      note: 'a write outside the app: the change feed drops user 1 on every instance, then curl again',
     },
     { command: `curl ${url}/tenants/acme`, note: 'a tenant, cached through a TypedCache' },
     {
@@ -31,7 +35,7 @@ function examples(url: string): Example[] {
       note: 'expire user 1 now (as its TTL passing would): still servable within its grace',
     },
     { command: `curl ${url}/cache/stats`, note: 'hits, misses, loads, single-flight joins...' },
-    { command: `curl ${url}/db/stats`, note: 'queries the fake database answered' },
+    { command: `curl ${url}/db/stats`, note: 'queries the app sent to the database' },
     {
       command: `curl '${url}/cache/contains?key=users:tenant:acme:user:1'`,
       note: 'is the entry cached here? (no load)',
@@ -40,8 +44,8 @@ function examples(url: string): Example[] {
 }
 
 /** What to try once the app listens: printed by `npm start`. */
-export function tryIt(baseUrl: string): string {
-  const list = examples(baseUrl);
+export function tryIt(baseUrl: string, databaseUrl: string): string {
+  const list = examples(baseUrl, databaseUrl);
   const short = list.filter((e) => !e.command.includes(JSON_BODY));
   const width = Math.max(...short.map((e) => e.command.length));
   const lines = list.map((e) =>
@@ -52,10 +56,12 @@ export function tryIt(baseUrl: string): string {
   return [
     `HydraCache sample app listening on ${baseUrl}`,
     '',
-    'Try it (the fake database answers in DB_LATENCY_MS, 40 ms by default; a cache hit in about 1 ms):',
+    `Database: ${databaseUrl} (DATABASE_URL, or an embedded PGlite when unset)`,
+    'Try it (each query also waits DB_LATENCY_MS, 40 ms by default; a cache hit takes about 1 ms):',
     ...lines,
     '',
-    'Settings (environment): PORT, CACHE_TTL_MS, CACHE_MAX_ENTRIES, DB_LATENCY_MS, DB_FAULT; to run several',
-    'instances on one Redis: REDIS_URL (and REDIS_CHANNEL, DB_NAMESPACE, INSTANCE_NAME). Stop with Ctrl+C.',
+    'Settings (environment): PORT, CACHE_TTL_MS, CACHE_MAX_ENTRIES, DB_LATENCY_MS, DB_FAULT, DATABASE_URL,',
+    'DB_SCHEMA; instances on one DATABASE_URL stay consistent through its change feed, and with REDIS_URL',
+    '(REDIS_CHANNEL, INSTANCE_NAME) also on the Redis bus. Stop with Ctrl+C.',
   ].join('\n');
 }

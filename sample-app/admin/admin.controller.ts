@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { HydraCache } from '@hydracache/nestjs';
 import { parseDbFaultBody, type DbFault } from '../database/db-fault.js';
-import { FakeDatabase } from '../database/fake-database.js';
+import { QueryGate } from '../database/query-gate.js';
 
 /** What the database admin endpoints answer: the fault now simulated, and held queries. */
 export interface DatabaseState {
@@ -11,7 +11,7 @@ export interface DatabaseState {
 
 /**
  * Operator switches, to stage an outage and watch the cache shield the users:
- * - `GET /admin/database`: the fake database's current fault.
+ * - `GET /admin/database`: the database's current (simulated) fault.
  * - `PUT /admin/database` with `{ "fault": "none" | "fail" | "stall" }`: `fail` makes every query
  *   fail at once (503), `stall` holds every query until the fault is switched off; anything else is
  *   a 400 naming the problem. The same fault can be set at start with `DB_FAULT`.
@@ -22,7 +22,7 @@ export interface DatabaseState {
 @Controller('admin')
 export class AdminController {
   constructor(
-    private readonly db: FakeDatabase,
+    private readonly db: QueryGate,
     private readonly cache: HydraCache,
   ) {}
 

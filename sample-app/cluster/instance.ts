@@ -3,7 +3,7 @@ import { createApp } from '../app.factory.js';
 
 /**
  * One sample-app process of `npm run demo:cluster`, configured by the environment the parent
- * gives it (REDIS_URL, REDIS_CHANNEL, DB_NAMESPACE, INSTANCE_NAME). Listens on a free port, tells
+ * gives it (DATABASE_URL, DB_SCHEMA, REDIS_URL, REDIS_CHANNEL, INSTANCE_NAME). Listens on a free port, tells
  * the parent its URL over IPC, and closes (leaving the bus) when the parent goes or sends SIGTERM.
  */
 async function main(): Promise<void> {

@@ -1,13 +1,38 @@
 import type { HydraCacheModuleOptions } from '@hydracache/nestjs';
+import type { DatabaseConnection } from '../database/database-connection.js';
 import { AppConfig } from './app-config.js';
 
+/** Tables whose writes, from anywhere, invalidate what the cache holds of them. */
+export const WATCHED_TABLES = ['users', 'tenants'];
+
 /**
- * Maps the app's configuration to HydraCache module options (used by `forRootAsync`). With
- * `REDIS_URL` set, the cache joins the other instances on the Redis bus of `REDIS_CHANNEL`; the
- * Redis transport (and ioredis) is imported only then, as an app without Redis would.
+ * How often the change feed reads its log when no NOTIFY rings, in ms. The embedded database
+ * (PGlite) cannot deliver NOTIFY to socket clients, so there polling is the doorbell: 50 ms.
+ * A real Postgres rings at once; the poll is only the fallback for a lost doorbell.
  */
-export async function cacheOptionsFrom(config: AppConfig): Promise<HydraCacheModuleOptions> {
-  const local = { defaultTtl: config.cacheTtlMs, maxCapacity: config.cacheMaxEntries };
+function pollInterval(db: DatabaseConnection): number {
+  return db.embedded ? 50 : 1_000;
+}
+
+/**
+ * Maps the app's configuration to HydraCache module options (used by `forRootAsync`): the cache
+ * follows the database's change feed, so a write by anyone (another instance, psql, a migration)
+ * drops what it changed; with `REDIS_URL` set, the cache also joins the other instances on the
+ * Redis bus of `REDIS_CHANNEL`. The Postgres and Redis integrations (and pg, ioredis) are
+ * imported only here, as an app that uses them would.
+ */
+export async function cacheOptionsFrom(
+  config: AppConfig,
+  db: DatabaseConnection,
+): Promise<HydraCacheModuleOptions> {
+  const { postgresChanges } = await import('@hydracache/nestjs/postgres');
+  const changes = postgresChanges({
+    connectionString: db.url,
+    schema: db.schema,
+    tables: WATCHED_TABLES,
+    pollInterval: pollInterval(db),
+  });
+  const local = { defaultTtl: config.cacheTtlMs, maxCapacity: config.cacheMaxEntries, changes };
   if (config.redisUrl === undefined) return local;
   const { redisBus } = await import('@hydracache/nestjs/redis');
   const bus = redisBus({

@@ -1,10 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
 
-/** Every fault the fake database can be told to simulate. */
+/** Every fault the query gate can simulate. */
 export const DB_FAULTS = ['none', 'fail', 'stall'] as const;
 
 /**
- * How the fake database misbehaves: `none` answers normally, `fail` rejects every query at once
+ * How the database misbehaves (simulated by the query gate): `none` answers normally, `fail` rejects every query at once
  * (503), `stall` holds every query unanswered until the fault is switched back off.
  */
 export type DbFault = (typeof DB_FAULTS)[number];

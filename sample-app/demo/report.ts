@@ -12,7 +12,7 @@ export function formatReport(report: TourReport, dbLatencyMs: number): string {
     ...report.problems.map((p) => `  ${p}`),
   ];
   return [
-    `HydraCache demo: sample app on ${report.baseUrl}, fake database latency ${dbLatencyMs} ms`,
+    `HydraCache demo: sample app on ${report.baseUrl}, database round trip ${dbLatencyMs} ms`,
     '',
     table(
       ['#', 'step', 'request', 'status', 'time', 'db queries', 'cache', 'check'],
@@ -34,7 +34,7 @@ export function formatReport(report: TourReport, dbLatencyMs: number): string {
     `cache.diagnostics(): ${pairs(diagnostics)}`,
     '',
     failures.length === 0
-      ? 'All checks passed: single-flight, tag invalidation, uncached 404s and fail-safe behave.'
+      ? 'All checks passed: single-flight, tag invalidation, uncached 404s, fail-safe and the change feed behave.'
       : ['Checks FAILED:', ...failures].join('\n'),
   ].join('\n');
 }

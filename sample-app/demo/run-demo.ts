@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
+import { DatabaseConnection } from '../database/database-connection.js';
 import { createApp } from '../app.factory.js';
 import { hitRatioFromScrape } from '../monitoring/hit-ratio.js';
 import { formatReport } from './report.js';
@@ -14,7 +16,16 @@ export async function runDemo(log: (text: string) => void = console.log): Promis
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };
     const base = `http://127.0.0.1:${port}`;
-    const report = await runTour(base);
+    // psql's part in the tour: a client of the database that is not the app.
+    const db = app.get(DatabaseConnection);
+    const psql = new pg.Client({
+      connectionString: db.url,
+      ...(db.schema === 'public' ? {} : { options: `-c search_path=${db.schema}` }),
+    });
+    await psql.connect();
+    const report = await runTour(base, undefined, async (statement) => {
+      return (await psql.query(statement)).rowCount ?? 0;
+    }).finally(() => psql.end());
     log(formatReport(report, app.get(AppConfig).dbLatencyMs));
     // What an operator's dashboard would show: the same tour, read back from the metrics endpoint.
     const ratio = hitRatioFromScrape(await (await fetch(`${base}/metrics`)).text());

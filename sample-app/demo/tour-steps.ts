@@ -5,7 +5,7 @@ import type { Reply } from './http-client.js';
 export interface Expectation {
   /** HTTP status of every reply. */
   readonly status: number;
-  /** Queries the fake database answered during the step. */
+  /** Queries the app sent to the database during the step. */
   readonly queries: number;
   /** Loader runs the cache started during the step. */
   readonly loads?: number;
@@ -19,16 +19,25 @@ export interface Expectation {
   readonly staleHits?: number;
 }
 
-/** One request (or `times` concurrent identical requests) of the tour. */
+/**
+ * One request (or `times` concurrent identical requests) of the tour, or with method `SQL` one
+ * statement run straight on the database, as psql would (its `status` is the rows it changed).
+ */
 export interface TourStep {
   readonly name: string;
-  readonly method: 'GET' | 'PATCH' | 'PUT' | 'POST';
+  readonly method: 'GET' | 'PATCH' | 'PUT' | 'POST' | 'SQL';
+  /** The request path, or the SQL statement. */
   readonly path: string;
   readonly body?: unknown;
   /** How many identical requests to send at once. Default: 1. */
   readonly times?: number;
   /** Real time (ms) to wait before sending, e.g. to let a backoff pass. Default: 0. */
   readonly pauseMs?: number;
+  /**
+   * Invalidations the change feed (or bus) must have applied before the step's counters are
+   * read: the step waits for them (5 s at most), since the feed applies a commit asynchronously.
+   */
+  readonly awaitChanges?: number;
   readonly expect: Expectation;
   /** Extra check on the replies: returns what went wrong, or undefined. */
   readonly verify?: (replies: readonly Reply[]) => string | undefined;
@@ -137,10 +146,13 @@ export const TOUR: readonly TourStep[] = [
         : 'the concurrent requests got different bodies',
   },
   {
+    // The row tag is invalidated here at once; the change feed then applies the same commit
+    // (removing nothing more): the step waits for it, so it cannot land after the reload.
     name: 'update, invalidates by tag',
     method: 'PATCH',
     path: '/tenants/acme/users/1',
     body: { name: 'Ada King' },
+    awaitChanges: 1,
     expect: { status: 200, queries: 1, loads: 0, invalidations: 1, sizeChange: -1 },
   },
   {
@@ -172,4 +184,21 @@ export const TOUR: readonly TourStep[] = [
     expect: { status: 404, queries: 1, loads: 1, sizeChange: 0 },
   },
   ...OUTAGE_TOUR,
+  {
+    name: 'psql UPDATE, outside the app',
+    method: 'SQL',
+    path: "UPDATE users SET name = 'Ada Byron' WHERE tenant = 'acme' AND id = 1",
+    awaitChanges: 1,
+    expect: { status: 1, queries: 0, loads: 0, invalidations: 1, sizeChange: -1 },
+  },
+  {
+    name: 'next read: the psql write',
+    method: 'GET',
+    path: '/tenants/acme/users/1',
+    expect: { status: 200, queries: 1, loads: 1, sizeChange: 1 },
+    verify: ([reply]) =>
+      (reply.body as { name?: string }).name === 'Ada Byron'
+        ? undefined
+        : 'the read did not return the row psql wrote',
+  },
 ];

@@ -5,6 +5,8 @@ import { TOUR, type TourStep } from './tour-steps.js';
 /** The counters the tour reads before and after each step, over HTTP like any client. */
 export interface Snapshot {
   readonly queries: number;
+  /** Invalidations applied from the change feed or the bus (`remoteChanges`). */
+  readonly remoteChanges: number;
   readonly stats: CacheStats;
   readonly diagnostics: CacheDiagnostics;
 }
@@ -32,10 +34,20 @@ export interface TourReport {
   readonly ok: boolean;
 }
 
-/** Walks `steps` against the app at `baseUrl`, checking each step's expectations. */
+/** Runs one SQL statement on the app's database (not through the app); resolves with the rows it changed. */
+export type SqlRunner = (statement: string) => Promise<number>;
+
+/** How long a step waits for the change feed to apply a commit, in ms. */
+const CHANGES_DEADLINE_MS = 5_000;
+
+/**
+ * Walks `steps` against the app at `baseUrl`, checking each step's expectations. `SQL` steps run
+ * through `sql`; a tour with one and no `sql` fails that step.
+ */
 export async function runTour(
   baseUrl: string,
   steps: readonly TourStep[] = TOUR,
+  sql?: SqlRunner,
 ): Promise<TourReport> {
   const reports: StepReport[] = [];
   let before = await snapshot(baseUrl);
@@ -45,13 +57,16 @@ export async function runTour(
     if ((step.times ?? 1) > 1) await openConnections(baseUrl, step.times ?? 1);
     if (step.pauseMs !== undefined) await pause(step.pauseMs);
     const started = performance.now();
-    const replies = await Promise.all(
-      Array.from({ length: step.times ?? 1 }, () =>
-        send(baseUrl, step.method, step.path, step.body),
-      ),
-    );
+    const replies =
+      step.method === 'SQL'
+        ? [await runSql(sql, step.path)]
+        : await Promise.all(
+            Array.from({ length: step.times ?? 1 }, () =>
+              send(baseUrl, step.method, step.path, step.body),
+            ),
+          );
     const ms = replies.length === 1 ? replies[0].ms : performance.now() - started;
-    const after = await snapshot(baseUrl);
+    const after = await snapshot(baseUrl, before.remoteChanges + (step.awaitChanges ?? 0));
     reports.push(report(step, replies, ms, before, after));
     before = after;
   }
@@ -68,13 +83,33 @@ async function openConnections(baseUrl: string, count: number): Promise<void> {
   await Promise.all(Array.from({ length: count }, () => send(baseUrl, 'GET', '/db/stats')));
 }
 
-async function snapshot(baseUrl: string): Promise<Snapshot> {
-  const [cache, db] = await Promise.all([
-    send(baseUrl, 'GET', '/cache/stats'),
-    send(baseUrl, 'GET', '/db/stats'),
-  ]);
-  const { stats, diagnostics } = cache.body as Pick<Snapshot, 'stats' | 'diagnostics'>;
-  return { queries: (db.body as { queries: number }).queries, stats, diagnostics };
+/** A statement's reply: its row count as the status (-1 when it failed or there is no runner). */
+async function runSql(sql: SqlRunner | undefined, statement: string): Promise<Reply> {
+  const started = performance.now();
+  try {
+    if (sql === undefined) throw new Error('this tour was given no SQL runner');
+    const rows = await sql(statement);
+    return { status: rows, body: undefined, ms: performance.now() - started };
+  } catch (error) {
+    return { status: -1, body: String(error), ms: performance.now() - started };
+  }
+}
+
+/** The counters, once at least `remoteChanges` remote invalidations were applied (or the deadline passed). */
+async function snapshot(baseUrl: string, remoteChanges = 0): Promise<Snapshot> {
+  const deadline = performance.now() + CHANGES_DEADLINE_MS;
+  for (;;) {
+    const [cache, db] = await Promise.all([
+      send(baseUrl, 'GET', '/cache/stats'),
+      send(baseUrl, 'GET', '/db/stats'),
+    ]);
+    const body = cache.body as Pick<Snapshot, 'stats' | 'diagnostics' | 'remoteChanges'>;
+    if (body.remoteChanges >= remoteChanges || performance.now() > deadline) {
+      const queries = (db.body as { queries: number }).queries;
+      return { queries, ...body };
+    }
+    await pause(10);
+  }
 }
 
 function report(
@@ -110,6 +145,10 @@ function report(
     if (expected !== undefined && expected !== actual) {
       problems.push(`expected ${expected} ${what}, got ${actual}`);
     }
+  }
+  const applied = after.remoteChanges - before.remoteChanges;
+  if (step.awaitChanges !== undefined && applied < step.awaitChanges) {
+    problems.push(`the change feed applied ${applied} of ${step.awaitChanges} changes within 5 s`);
   }
   const extra = step.verify?.(replies);
   if (extra !== undefined) problems.push(extra);

@@ -9,12 +9,12 @@ export class BusStatusLogger implements OnApplicationBootstrap {
   constructor(private readonly config: AppConfig) {}
 
   onApplicationBootstrap(): void {
-    const { redisUrl, redisChannel, dbNamespace } = this.config;
+    const { redisUrl, redisChannel } = this.config;
     this.#logger.log(
       redisUrl === undefined
-        ? 'Bus off (REDIS_URL not set): this instance caches alone, with its own in-memory database.'
+        ? 'Bus off (REDIS_URL not set): invalidations reach other instances through the change feed.'
         : `Bus on: joining channel "${redisChannel}" at ${redactPassword(redisUrl)} ` +
-            `(joins once Redis answers); database rows shared in Redis under "${dbNamespace}:".`,
+            '(joins once Redis answers).',
     );
   }
 }

@@ -5,7 +5,8 @@ import {
   type CacheDiagnostics,
   type CacheStats,
 } from '@hydracache/nestjs';
-import { FakeDatabase } from '../database/fake-database.js';
+import { QueryGate } from '../database/query-gate.js';
+import { RemoteChangesCounter } from './remote-changes.counter.js';
 
 /**
  * Read-only counters, to watch the cache work: `GET /cache/stats`, `GET /db/stats`, and
@@ -15,14 +16,27 @@ import { FakeDatabase } from '../database/fake-database.js';
 export class StatsController {
   constructor(
     private readonly cache: HydraCache,
-    private readonly db: FakeDatabase,
+    private readonly db: QueryGate,
+    private readonly remote: RemoteChangesCounter,
   ) {}
 
-  /** `bus` is present only when the cache is on a bus (`REDIS_URL` set). */
+  /**
+   * `remoteChanges` counts invalidations applied from the change feed or the bus; `bus` is present
+   * only when the cache is on a bus (`REDIS_URL` set).
+   */
   @Get('cache/stats')
-  cacheStats(): { stats: CacheStats; diagnostics: CacheDiagnostics; bus?: CacheBusStats } {
+  cacheStats(): {
+    stats: CacheStats;
+    diagnostics: CacheDiagnostics;
+    remoteChanges: number;
+    bus?: CacheBusStats;
+  } {
     const bus = this.cache.busStats();
-    const counters = { stats: this.cache.stats(), diagnostics: this.cache.diagnostics() };
+    const counters = {
+      stats: this.cache.stats(),
+      diagnostics: this.cache.diagnostics(),
+      remoteChanges: this.remote.count,
+    };
     return bus === undefined ? counters : { ...counters, bus };
   }
 

@@ -1,4 +1,4 @@
-import { CacheKeyBuilder, TagSet } from '@hydracache/nestjs';
+import { CacheKeyBuilder, rowTag, TagSet } from '@hydracache/nestjs';
 
 /**
  * Cache keys and tags scoped to a tenant. Every entry that belongs to a tenant carries the tag
@@ -10,4 +10,7 @@ export const TenantCache = {
 
   /** `tenant:<id>`: carried by every entry of the tenant. */
   tags: (tenant: string): TagSet => new TagSet().tenant(tenant),
+
+  /** The tenant's own row as well: what the change feed drops when `tenants` changes. */
+  rowTags: (tenant: string): TagSet => TenantCache.tags(tenant).tag(rowTag('tenants', tenant)),
 };

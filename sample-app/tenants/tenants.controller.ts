@@ -16,7 +16,11 @@ export class TenantsController {
 
   @Get()
   @UseInterceptors(HydraCacheInterceptor)
-  @CacheRoute({ ttl: 30_000, public: true, tags: (req) => TenantCache.tags(req.params!.tenant!) })
+  @CacheRoute({
+    ttl: 30_000,
+    public: true,
+    tags: (req) => TenantCache.rowTags(req.params!.tenant!),
+  })
   findOne(@Param('tenant') tenant: string): Promise<Tenant> {
     return this.tenants.findOne(tenant);
   }

@@ -1,37 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { FakeDatabase } from '../database/fake-database.js';
-import { seedTenants } from '../database/seed.js';
-import type { Table } from '../database/table.js';
-import { Tables } from '../database/tables.js';
-import type { Tenant, TenantUpdate } from './tenant.js';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { QueryGate } from '../database/query-gate.js';
+import { Tenant, type TenantUpdate } from './tenant.js';
 
-/** Tenants table of the fake database. */
+/** The `tenants` table through TypeORM; every call is one counted trip through the {@link QueryGate}. */
 @Injectable()
 export class TenantsRepository {
-  readonly #rows: Table<Tenant>;
-
   constructor(
-    private readonly db: FakeDatabase,
-    tables: Tables,
-  ) {
-    this.#rows = tables.open<Tenant>({
-      name: 'tenants',
-      seed: seedTenants,
-      idOf: (tenant) => tenant.id,
-    });
+    private readonly gate: QueryGate,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+  ) {}
+
+  findById(id: string): Promise<Tenant | null> {
+    return this.gate.query(() => this.tenants.findOneBy({ id }));
   }
 
-  findById(id: string): Promise<Tenant | undefined> {
-    return this.db.query(() => this.#rows.get(id));
-  }
-
-  update(id: string, update: TenantUpdate): Promise<Tenant | undefined> {
-    return this.db.query(async () => {
-      const row = await this.#rows.get(id);
-      if (row === undefined) return undefined;
-      const updated = { ...row, ...update };
-      await this.#rows.set(id, updated);
-      return updated;
+  /** Replaces the tenant's name and plan; null when there is no such tenant. */
+  update(id: string, update: TenantUpdate): Promise<Tenant | null> {
+    return this.gate.query(async () => {
+      const result = await this.tenants.update({ id }, update);
+      return result.affected === 0 ? null : this.tenants.findOneBy({ id });
     });
   }
 }

@@ -22,9 +22,9 @@ export class TenantsService {
   /** The tenant, cached under `tenants:tenant:<id>`; a 404 (not cached) when unknown. */
   findOne(id: string): Promise<Tenant> {
     const key = TenantCache.scope(id).build();
-    return this.#tenants.getOrLoad(key, { tags: TenantCache.tags(id) }, async () => {
+    return this.#tenants.getOrLoad(key, { tags: TenantCache.rowTags(id) }, async () => {
       const tenant = await this.repository.findById(id);
-      if (tenant === undefined) throw new NotFoundException(`No tenant "${id}"`);
+      if (tenant === null) throw new NotFoundException(`No tenant "${id}"`);
       return tenant;
     });
   }
@@ -33,7 +33,7 @@ export class TenantsService {
   @InvalidateTags((id: string) => TenantCache.tags(id))
   async update(id: string, update: TenantUpdate): Promise<Tenant> {
     const tenant = await this.repository.update(id, update);
-    if (tenant === undefined) throw new NotFoundException(`No tenant "${id}"`);
+    if (tenant === null) throw new NotFoundException(`No tenant "${id}"`);
     return tenant;
   }
 }

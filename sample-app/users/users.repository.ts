@@ -1,50 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { FakeDatabase } from '../database/fake-database.js';
-import { seedUsers } from '../database/seed.js';
-import type { Table } from '../database/table.js';
-import { Tables } from '../database/tables.js';
-import type { User, UserPatch } from './user.js';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { QueryGate } from '../database/query-gate.js';
+import { User, type UserPatch } from './user.js';
 
-/** Users table of the fake database, keyed by tenant and id. */
+/** The `users` table through TypeORM; every call is one counted trip through the {@link QueryGate}. */
 @Injectable()
 export class UsersRepository {
-  readonly #rows: Table<User>;
-
   constructor(
-    private readonly db: FakeDatabase,
-    tables: Tables,
-  ) {
-    this.#rows = tables.open<User>({
-      name: 'users',
-      seed: seedUsers,
-      idOf: (user) => rowKey(user.tenant, user.id),
-      revive: (user) => ({ ...user, updatedAt: new Date(user.updatedAt) }),
-    });
-  }
+    private readonly gate: QueryGate,
+    @InjectRepository(User) private readonly users: Repository<User>,
+  ) {}
 
-  findById(tenant: string, id: number): Promise<User | undefined> {
-    return this.db.query(() => this.#rows.get(rowKey(tenant, id)));
+  findById(tenant: string, id: number): Promise<User | null> {
+    return this.gate.query(() => this.users.findOneBy({ tenant, id }));
   }
 
   findByTenant(tenant: string): Promise<User[]> {
-    return this.db.query(async () =>
-      (await this.#rows.values())
-        .filter((user) => user.tenant === tenant)
-        .sort((a, b) => a.id - b.id),
-    );
+    return this.gate.query(() => this.users.find({ where: { tenant }, order: { id: 'ASC' } }));
   }
 
-  update(tenant: string, id: number, patch: UserPatch): Promise<User | undefined> {
-    return this.db.query(async () => {
-      const row = await this.#rows.get(rowKey(tenant, id));
-      if (row === undefined) return undefined;
-      const updated = { ...row, ...patch, updatedAt: new Date() };
-      await this.#rows.set(rowKey(tenant, id), updated);
-      return updated;
+  /** Applies `patch` and stamps `updatedAt`; null when there is no such user. */
+  update(tenant: string, id: number, patch: UserPatch): Promise<User | null> {
+    return this.gate.query(async () => {
+      const result = await this.users.update({ tenant, id }, { ...patch, updatedAt: new Date() });
+      return result.affected === 0 ? null : this.users.findOneBy({ tenant, id });
     });
   }
-}
-
-function rowKey(tenant: string, id: number): string {
-  return JSON.stringify([tenant, id]);
 }

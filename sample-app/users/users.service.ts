@@ -1,6 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Cached, InvalidateTags } from '@hydracache/nestjs';
-import { TenantCache } from '../tenants/tenant-cache.js';
 import type { User, UserPatch } from './user.js';
 import { UserCache } from './user-cache.js';
 import { USER_READ_RESILIENCE } from './user-resilience.js';
@@ -25,7 +24,7 @@ export class UsersService {
   })
   async findOne(tenant: string, id: number): Promise<User> {
     const user = await this.repository.findById(tenant, id);
-    if (user === undefined) throw new NotFoundException(`No user ${id} in tenant "${tenant}"`);
+    if (user === null) throw new NotFoundException(`No user ${id} in tenant "${tenant}"`);
     return user;
   }
 
@@ -33,18 +32,21 @@ export class UsersService {
   @Cached({
     namespace: 'users',
     key: UserCache.listKey,
-    tags: TenantCache.tags,
+    tags: UserCache.listTags,
     resultTags: UserCache.listResultTags,
   })
   async list(tenant: string): Promise<User[]> {
     return this.repository.findByTenant(tenant);
   }
 
-  /** Updates the user, then invalidates its tag: its own entry and every list holding it. */
+  /**
+   * Updates the user, then invalidates its row tag here at once (so this instance reads its own
+   * write); the change feed invalidates the same tag on every instance after the commit.
+   */
   @InvalidateTags((tenant: string, id: number) => UserCache.tag(tenant, id))
   async update(tenant: string, id: number, patch: UserPatch): Promise<User> {
     const user = await this.repository.update(tenant, id, patch);
-    if (user === undefined) throw new NotFoundException(`No user ${id} in tenant "${tenant}"`);
+    if (user === null) throw new NotFoundException(`No user ${id} in tenant "${tenant}"`);
     return user;
   }
 }

@@ -5,13 +5,14 @@ import request from 'supertest';
 import { HydraCache, type CacheStats } from '@hydracache/nestjs';
 import { AppModule } from '../../sample-app/app.module.js';
 import { AppConfig } from '../../sample-app/config/app-config.js';
-import { FakeDatabase } from '../../sample-app/database/fake-database.js';
+import { QueryGate } from '../../sample-app/database/query-gate.js';
+import { sampleSchema } from '../support/sample-database.js';
 
-/** The sample app, as `npm start` serves it, with a faster fake database. */
-async function startSampleApp(): Promise<INestApplication> {
+/** The sample app, as `npm start` serves it, on the machine's Postgres in a schema of its own. */
+async function startSampleApp(config: AppConfig): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
-    .useValue(new AppConfig(0, 60_000, 1_000, 20))
+    .useValue(config)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
@@ -20,17 +21,21 @@ async function startSampleApp(): Promise<INestApplication> {
 
 describe('sample app (HTTP, supertest)', () => {
   let app: INestApplication;
-  let db: FakeDatabase;
+  let db: QueryGate;
   const http = () => request(app.getHttpServer());
   const stats = async (): Promise<CacheStats> => (await http().get('/cache/stats')).body.stats;
 
+  let database: ReturnType<typeof sampleSchema>;
+
   beforeEach(async () => {
-    app = await startSampleApp();
-    db = app.get(FakeDatabase);
+    database = sampleSchema();
+    app = await startSampleApp(database.config({ dbLatencyMs: 20 }));
+    db = app.get(QueryGate);
   });
 
   afterEach(async () => {
     await app.close();
+    await database.drop();
   });
 
   it('answers a cold miss with one query and the warm hit from the cache', async () => {
@@ -148,6 +153,7 @@ describe('sample app (HTTP, supertest)', () => {
         size: 1,
       },
       diagnostics: { entries: 1, indexedTags: 2, inFlightLoads: 0, tagGenerations: 0 },
+      remoteChanges: 0,
     });
     await http().get('/db/stats').expect(200, { queries: 1 });
   });

@@ -6,18 +6,19 @@ import request from 'supertest';
 import type { CacheStats } from '@hydracache/nestjs';
 import { AppModule } from '../../sample-app/app.module.js';
 import { AppConfig } from '../../sample-app/config/app-config.js';
-import { FakeDatabase } from '../../sample-app/database/fake-database.js';
+import { QueryGate } from '../../sample-app/database/query-gate.js';
 import { USER_READ_RESILIENCE } from '../../sample-app/users/user-resilience.js';
 import { pollUntil } from '../support/poll.js';
+import { sampleSchema } from '../support/sample-database.js';
 
 const USER_1 = '/tenants/acme/users/1';
 const USER_1_KEY = 'users:tenant:acme:user:1';
 
-/** The sample app with a 5 ms fake database and the default 60 s TTL. */
-async function startSampleApp(): Promise<INestApplication> {
+/** The sample app with a 5 ms database round trip and the default 60 s TTL, in its own schema. */
+async function startSampleApp(config: AppConfig): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
-    .useValue(new AppConfig(0, 60_000, 1_000, 5))
+    .useValue(config)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
@@ -26,19 +27,23 @@ async function startSampleApp(): Promise<INestApplication> {
 
 describe('sample app: a database outage (admin switch, fail-safe over HTTP)', () => {
   let app: INestApplication;
-  let db: FakeDatabase;
+  let db: QueryGate;
   const http = () => request(app.getHttpServer());
   const stats = async (): Promise<CacheStats> => (await http().get('/cache/stats')).body.stats;
   const setFault = (fault: string) => http().put('/admin/database').send({ fault });
 
+  let database: ReturnType<typeof sampleSchema>;
+
   beforeEach(async () => {
-    app = await startSampleApp();
-    db = app.get(FakeDatabase);
+    database = sampleSchema();
+    app = await startSampleApp(database.config({ dbLatencyMs: 5 }));
+    db = app.get(QueryGate);
   });
 
   afterEach(async () => {
     jest.useRealTimers();
     await app.close();
+    await database.drop();
   });
 
   it('switches the fault at PUT /admin/database and refuses a bad body with a 400', async () => {

@@ -10,16 +10,16 @@ import type { DbFault } from './db-fault.js';
 const MAX_STALLED_QUERIES = 10_000;
 
 /**
- * Stands in for a real database: every query waits `DB_LATENCY_MS` (a network round trip) and
- * is counted, so the demo and the tests can see exactly what the cache saved. The rows live in
- * {@link Tables} (this process's memory, or Redis when instances share them).
+ * Every query the app sends to Postgres passes through here: it is counted, so the demo and the
+ * tests can see exactly what the cache saved, and delayed by `DB_LATENCY_MS` (the round trip to a
+ * database in another data centre; the embedded one answers in microseconds).
  *
  * It can be told to misbehave (`DB_FAULT` at start, `PUT /admin/database` at run time): `fail`
  * rejects every query with a 503, `stall` holds every query until the fault is switched off (then
  * they run, late). Every attempted query is counted, failed or stalled.
  */
 @Injectable()
-export class FakeDatabase implements OnApplicationShutdown {
+export class QueryGate implements OnApplicationShutdown {
   #queries = 0;
   #fault: DbFault;
   /** Resumes of the queries a stall is holding. */
@@ -50,13 +50,13 @@ export class FakeDatabase implements OnApplicationShutdown {
     if (fault !== 'stall') this.#resumeStalled();
   }
 
-  /** Runs `work` after one simulated round trip and returns a copy of its result. */
-  async query<T>(work: () => T | Promise<T>): Promise<T> {
+  /** Runs `work` (one query, or a few in one transaction) after the simulated round trip. */
+  async query<T>(work: () => Promise<T>): Promise<T> {
     this.#queries++;
-    if (this.#fault === 'fail') throw unavailable('the fake database is down (fault "fail")');
+    if (this.#fault === 'fail') throw unavailable('the database is down (fault "fail")');
     if (this.#fault === 'stall') await this.#stall();
     await roundTrip(this.config.dbLatencyMs);
-    return structuredClone(await work());
+    return work();
   }
 
   /** A stalled query must not hold the shutdown forever: let it finish. */
@@ -66,7 +66,7 @@ export class FakeDatabase implements OnApplicationShutdown {
 
   #stall(): Promise<void> {
     if (this.#stalled.size >= MAX_STALLED_QUERIES) {
-      return Promise.reject(unavailable('the fake database is stalled and its queue is full'));
+      return Promise.reject(unavailable('the database is stalled and its queue is full'));
     }
     // No timer: a stalled query holds nothing that keeps the process alive.
     return new Promise((resolve) => this.#stalled.add(resolve));
