@@ -165,7 +165,10 @@ export default async function run({ quick = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const markdown = await run({ quick: process.argv.includes('--quick') });
+  const { format } = await import('prettier');
+  const markdown = await format(await run({ quick: process.argv.includes('--quick') }), {
+    parser: 'markdown',
+  });
   writeFileSync(new URL('./RESULTS-drizzle.md', import.meta.url), markdown);
   console.log(markdown);
 }

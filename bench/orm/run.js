@@ -3,6 +3,7 @@
  * bench/orm/<name>.bench.js (or those named), each writing bench/orm/RESULTS-<name>.md.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
+import * as prettier from 'prettier';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -13,7 +14,7 @@ for (const file of readdirSync(dir)
   const name = file.slice(0, -'.bench.js'.length);
   if (only.length > 0 && !only.includes(name)) continue;
   const { default: run } = await import(new URL(file, dir).href);
-  const markdown = await run({ quick });
+  const markdown = await prettier.format(await run({ quick }), { parser: 'markdown' });
   writeFileSync(new URL(`RESULTS-${name}.md`, dir), markdown);
   console.log(markdown);
 }

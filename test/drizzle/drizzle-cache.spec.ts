@@ -99,6 +99,19 @@ describe('Drizzle cache: writes invalidate after they commit', () => {
     expect(f.adapter.diagnostics().heldTables).toBe(0);
   });
 
+  it('a transaction whose COMMIT failed invalidates (its outcome is unknown)', async () => {
+    await names();
+    await expect(
+      f.db.transaction(async (tx) => {
+        await tx.update(users).set({ name: 'ADA' }).where(eq(users.id, 1));
+        await tx.insert(posts).values({ userId: 1, title: 'hello' }); // duplicate, checked at COMMIT
+      }),
+    ).rejects.toThrow();
+    expect(await f.cache.containsKey(`drizzle:${await keyOfNames()}`)).toBe(false);
+    expect(await names()).toEqual([{ name: 'ada' }, { name: 'bob' }]);
+    expect(f.adapter.diagnostics().heldTables).toBe(0);
+  });
+
   it('reads inside a transaction see its own writes and are never stored', async () => {
     await names();
     await f.db.transaction(async (tx) => {

@@ -44,7 +44,9 @@ export async function drizzleFixture(
   const raw = new pg.Client({ ...PG, database });
   await raw.connect();
   await raw.query(`CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);
-    CREATE TABLE posts (id serial PRIMARY KEY, user_id integer NOT NULL, title text NOT NULL)`);
+    CREATE TABLE posts (id serial PRIMARY KEY, user_id integer NOT NULL, title text NOT NULL);
+    -- Checked at COMMIT: lets a test make a COMMIT fail.
+    ALTER TABLE posts ADD CONSTRAINT posts_title_unique UNIQUE (title) DEFERRABLE INITIALLY DEFERRED`);
   const cache = HydraCache.local().build();
   const adapter = hydraDrizzleCache(cache, options);
   const db = hydraDrizzle(drizzle(pool, { cache: adapter }));

@@ -125,6 +125,15 @@ describe('Prisma extension: writes invalidate after they commit', () => {
     expect(await names()).toEqual(['ada', 'bob', 'cy']);
   });
 
+  it('a nested interactive transaction waits for the outer COMMIT', async () => {
+    await names();
+    await f.prisma.$transaction(async (t: any) => {
+      await t.$transaction(async (nested: any) => nested.user.create({ data: { name: 'cy' } }));
+      expect(await names()).toEqual(['ada', 'bob']); // the nested commit released a savepoint only
+    });
+    expect(await names()).toEqual(['ada', 'bob', 'cy']);
+  });
+
   it('a rolled-back interactive transaction keeps the cache', async () => {
     await names();
     await expect(
@@ -136,6 +145,19 @@ describe('Prisma extension: writes invalidate after they commit', () => {
     const hits = f.cache.stats().hits;
     expect(await names()).toEqual(['ada', 'bob']);
     expect(f.cache.stats().hits).toBe(hits + 1);
+  });
+
+  it('an interactive transaction whose COMMIT failed invalidates (its outcome is unknown)', async () => {
+    await names();
+    await expect(
+      f.prisma.$transaction(async (t: any) => {
+        await t.user.update({ where: { id: 1 }, data: { name: 'ADA' } });
+        await t.post.create({ data: { title: 'hello', authorId: 1 } }); // duplicate, checked at COMMIT
+      }),
+    ).rejects.toThrow();
+    const loads = f.cache.stats().loads;
+    expect(await names()).toEqual(['ada', 'bob']);
+    expect(f.cache.stats().loads).toBe(loads + 1);
   });
 
   it('a batch transaction invalidates once it answered', async () => {

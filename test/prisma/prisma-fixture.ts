@@ -43,7 +43,9 @@ export async function prismaFixture(
   const raw = new pg.Client({ ...PG, database });
   await raw.connect();
   await raw.query(`CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);
-    CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL, author_id integer NOT NULL REFERENCES users(id))`);
+    CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL, author_id integer NOT NULL REFERENCES users(id));
+    -- Checked at COMMIT: lets a test make a COMMIT fail.
+    ALTER TABLE posts ADD CONSTRAINT posts_title_unique UNIQUE (title) DEFERRABLE INITIALLY DEFERRED`);
   const { PrismaClient } = (await import(CLIENT)) as { PrismaClient: new (o: unknown) => any };
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const base = new PrismaClient({
