@@ -69,6 +69,12 @@ export { InjectHydraCache } from './nest/inject-hydra-cache.decorator.js';
 export { getHydraCacheToken } from './nest/cache-tokens.js';
 export type { CacheChoice } from './nest/invalidate-after.js';
 export type { AsyncMethod } from './nest/method-decorator.js';
+export { HydraCacheManager } from './nest/cache-manager.js';
+export type { CacheManagerTtl, CacheManagerWrapOptions } from './nest/cache-manager.js';
+export { CACHE_MANAGER, provideCacheManager } from './nest/cache-manager.provider.js';
+export type { CacheManagerOptions } from './nest/cache-manager.provider.js';
+export { HydraCacheManagerModule } from './nest/cache-manager.module.js';
+export type { HydraCacheManagerModuleOptions } from './nest/cache-manager.module.js';
 
 export {
   HydraCacheInterceptor,

@@ -221,6 +221,12 @@ export class HydraCache {
     return this.#store.has(keyText(key), Date.now());
   }
 
+  /** When `key`'s entry expires (ms since the epoch); undefined when it is missing, expired or never expires. */
+  expiresAt(key: KeyInput): number | undefined {
+    const at = this.#store.peek(keyText(key))?.expiresAt;
+    return at !== undefined && at > Date.now() && at !== Infinity ? at : undefined;
+  }
+
   /** Removes `key` and supersedes a running load of it; true when a live entry was removed. */
   async invalidateKey(key: KeyInput): Promise<boolean> {
     return (await this.#invalidateEverywhere({ type: 'keys', keys: [keyText(key)] })) > 0;
