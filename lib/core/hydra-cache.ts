@@ -308,6 +308,7 @@ export class HydraCache {
   async close(): Promise<void> {
     await Promise.all([this.#bus?.close(), this.#sources.close()]);
     this.#changes.apply({ type: 'flush' });
+    this.#loads.close();
   }
 
   /**
