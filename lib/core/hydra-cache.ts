@@ -105,6 +105,7 @@ export class HydraCache {
       this.#stats,
       this.#settings,
       () => this.#bus?.ttlCap ?? Infinity,
+      () => this.#clock.now(),
     );
     this.#bus = joinBus(this.#settings.bus, {
       name: this.#settings.name,
