@@ -15,7 +15,8 @@ import { resultTagOf } from '../support/resilience-model.js';
  */
 
 const KEYS = ['a', 'b'] as const;
-const TAGS = ['t1', 't2', 't3'] as const;
+/** t1..t3 (declared, or a result tag by value) and r:<key>, a result tag every value of the key brings. */
+const TAGS = ['t1', 't2', 't3', 'r:a', 'r:b'] as const;
 
 type Op =
   | { kind: 'call'; key: string; withStatus: boolean; variant: number }
@@ -135,11 +136,15 @@ async function violationsOf(ops: Op[]): Promise<string[]> {
       case 'call': {
         const options = {
           ...VARIANTS[o.variant]!,
-          resultTags: (v: number) => [resultTagOf(v)],
+          resultTags: (v: number) => [resultTagOf(v), `r:${o.key}`],
         };
         const loader = (): Promise<number> => {
           const id = nextId++;
-          origins.set(id, { step, key: o.key, tags: [...(options.tags ?? []), resultTagOf(id)] });
+          origins.set(id, {
+            step,
+            key: o.key,
+            tags: [...(options.tags ?? []), resultTagOf(id), `r:${o.key}`],
+          });
           const gate = deferred<number>();
           pending.push({ id, gate });
           return gate.promise;
