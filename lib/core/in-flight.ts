@@ -42,8 +42,13 @@ export interface Flight {
   invalidatedTags: Set<string> | typeof EVERY_TAG | undefined;
   /** Settles with the load's outcome; undefined while the loader is still being called. */
   promise: Promise<LoadOutcome> | undefined;
+  /**
+   * With values kept by reference, the one promise of the value every caller that joined before
+   * any invalidation gets: they would all get the same value anyway (see LoadCoordinator).
+   */
+  shared: Promise<unknown> | undefined;
   /** Its hard timeout's timer, if it has one (held while a caller waits on the load). */
-  timer?: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**

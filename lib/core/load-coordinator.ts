@@ -94,7 +94,7 @@ export class LoadCoordinator {
   load<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<T> {
     const running = this.#inFlight.get(key);
     if (running !== undefined) return this.#joined(key, running) as Promise<T>;
-    return this.#start(key, opts, loader, true).promise!.then(this.#serve) as Promise<T>;
+    return this.#served(this.#start(key, opts, loader, true)) as Promise<T>;
   }
 
   /** True when a load of `key` runs that callers can join. */
@@ -146,7 +146,17 @@ export class LoadCoordinator {
   /** A caller joining `running`: its copy of the result, or of a fresh load if it joined late. */
   #joined(key: string, running: Flight): Promise<unknown> {
     this.#countJoin(key, running);
-    return running.promise!.then(joinsLate(running) ? this.#serveLate : this.#serve);
+    return joinsLate(running) ? running.promise!.then(this.#serveLate) : this.#served(running);
+  }
+
+  /**
+   * A caller's copy of `flight`'s result. Values kept by reference are the same for every caller,
+   * so they all share one promise of it: a stampede of thousands of joiners then costs one
+   * reaction each on that promise, as a plain shared promise would, instead of two.
+   */
+  #served(flight: Flight): Promise<unknown> {
+    if (!this.values.byReference) return flight.promise!.then(this.#serve);
+    return (flight.shared ??= flight.promise!.then(this.#serve));
   }
 
   /** Counts a join of `running`, whose hard timeout now keeps the process alive for the joiner. */
@@ -167,6 +177,9 @@ export class LoadCoordinator {
       stale: false,
       invalidatedTags: opts.resultTags === undefined ? undefined : new Set(),
       promise: undefined,
+      // Every field set here, so that all flights share one shape (monomorphic reads).
+      shared: undefined,
+      timer: undefined,
     };
     this.#inFlight.add(flight);
     const run = this.#run(flight, opts, loader);

@@ -15,6 +15,8 @@ function flight(key: string, tags: string[] = [], resultTags = false): Flight {
     stale: false,
     invalidatedTags: resultTags ? new Set() : undefined,
     promise: Promise.resolve({ key, data: undefined }),
+    shared: undefined,
+    timer: undefined,
   };
 }
 

@@ -14,7 +14,10 @@ interface Post {
   version: string;
 }
 
-describe('callers joining a load with result tags after an invalidation', () => {
+describe.each([
+  ['copied values', () => new HydraCache()],
+  ['noCopy (callers share a promise)', () => HydraCache.local().noCopy().build()],
+])('callers joining a load with result tags after an invalidation (%s)', (_label, build) => {
   let cache: HydraCache;
   let gates: Deferred<Post>[];
   const loader = (): Promise<Post> => {
@@ -30,7 +33,7 @@ describe('callers joining a load with result tags after an invalidation', () => 
 
   beforeEach(async () => {
     installFakeClock();
-    cache = new HydraCache();
+    cache = build();
     gates = [];
     await cache.getOrLoad('post:1', options(0), async () => ({ author: 9, version: 'v1' }));
     advance(1_500);
