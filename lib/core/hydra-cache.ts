@@ -303,8 +303,9 @@ export class HydraCache {
 
   /**
    * Leaves the bus and closes the sources of changes (closing their connections, so the process
-   * can exit) and empties this instance; other instances keep their entries. The module calls it
-   * on shutdown. Safe to call twice.
+   * can exit) and empties this instance; other instances keep their entries. From then on no
+   * timeout timer keeps the process alive, even for a caller still waiting on one. The module
+   * calls it on shutdown. Safe to call twice.
    */
   async close(): Promise<void> {
     await Promise.all([this.#bus?.close(), this.#sources.close()]);

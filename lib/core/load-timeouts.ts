@@ -39,11 +39,6 @@ export class WaitTimers {
     this.#held.delete(timer);
   }
 
-  /** Timers held now. */
-  get held(): number {
-    return this.#held.size;
-  }
-
   /** Lets every timer go: none keeps the process alive from now on, running or started later. */
   close(): void {
     this.#closed = true;

@@ -174,7 +174,9 @@ async function applySimple(cache: HydraCache, model: ResilienceModel, o: SimpleO
 
 /** The cache's spelling of a modelled call's options: `resultTags` as the function the model describes. */
 function cacheOptions({ resultTags, ...rest }: ModelLoadOptions) {
-  return resultTags === true ? { ...rest, resultTags: (v: number | undefined) => [resultTagOf(v!)] } : rest;
+  return resultTags === true
+    ? { ...rest, resultTags: (v: number | undefined) => [resultTagOf(v!)] }
+    : rest;
 }
 
 /** A caller's answer as the test observed it, in the model's terms. */

@@ -91,11 +91,10 @@ export class ModelRun {
   }
 }
 
-/** The model: a Map of entries with expiry, grace and backoff, and the one load it follows. */
+/** The model: a Map of entries with expiry, grace and backoff, and the loads that may still store. */
 export class ResilienceModel {
   readonly entries = new Map<string, ModelEntry>();
   readonly counters: Counters = zeroCounters();
-  #flight: ModelFlight | undefined;
 
   get stats(): CacheStats {
     return { ...this.counters, size: this.entries.size };
@@ -287,7 +286,6 @@ export class ResilienceModel {
       released: false,
       invalidated: run.options.resultTags === true ? new Set() : undefined,
     };
-    this.#flight = run.flight;
     this.#storable.add(run.flight);
     return run;
   }
@@ -320,7 +318,6 @@ export class ResilienceModel {
   settle(run: ModelRun, outcome: 'value' | 'fail' | 'hang', value: unknown): void {
     const flight = run.flight;
     if (flight === undefined) return;
-    this.#flight = undefined;
     // A load that never settles stays, released, among those that may still store.
     if (outcome === 'hang') return;
     this.#storable.delete(flight);
