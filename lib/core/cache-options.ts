@@ -34,7 +34,7 @@ export interface LoadOptionsInit<T> extends Omit<CacheOptionsInit, 'ttl'> {
   ttlJitter?: number;
   /** Tags known only from the loaded value; merged with `tags` and given the same stale-load safety. */
   resultTags?: (value: T) => Iterable<string> | TagSet | string;
-  /** Return true to hand the loaded value back without caching it (e.g. `(v) => v === null`). */
+  /** Return true to hand the loaded value back without caching it (e.g. `(v) => v === null`); any truthy answer counts as true. Default: cache every value. */
   unless?: (value: T) => boolean;
 }
 

@@ -2,6 +2,7 @@ import type { BusTransport } from './bus/bus-transport.js';
 import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import type { Codec } from './cbor-codec.js';
 import type { ChangeSource } from './changes/change-source.js';
+import { CacheErrors } from './cache.errors.js';
 import { checkTtl } from './cache-options.js';
 import type { HydraCache } from './hydra-cache.js';
 import {
@@ -11,6 +12,7 @@ import {
   checkName,
   type HydraCacheSettings,
 } from './hydra-cache.settings.js';
+import { isPlainObject } from './option-fields.js';
 
 /** Fluent builder returned by `HydraCache.local()`. Setters validate at once. */
 export class HydraCacheBuilder {
@@ -60,6 +62,10 @@ export class HydraCacheBuilder {
    * (`publishTimeout`, `disconnectedTtl`, `maxRetryItems`, `onWarn`). Default: local only.
    */
   bus(transport: BusTransport, options: CacheBusOptions = {}): this {
+    // Spread below, `null` or an array would vanish without a word; the bus checks the fields.
+    if (options === null || typeof options !== 'object' || !isPlainObject(options)) {
+      throw CacheErrors.invalidOption('busOptions', 'a plain object', options);
+    }
     this.#settings.bus = { ...options, transport };
     return this;
   }

@@ -105,6 +105,7 @@ export class HydraCache {
       this.#stats,
       this.#settings,
       () => this.#bus?.ttlCap ?? Infinity,
+      () => this.#clock.now(),
     );
     this.#bus = joinBus(this.#settings.bus, {
       name: this.#settings.name,
@@ -318,12 +319,14 @@ export class HydraCache {
 
   /**
    * Leaves the bus and closes the sources of changes (closing their connections, so the process
-   * can exit) and empties this instance; other instances keep their entries. The module calls it
-   * on shutdown. Safe to call twice.
+   * can exit) and empties this instance; other instances keep their entries. From then on no
+   * timeout timer keeps the process alive, even for a caller still waiting on one. The module
+   * calls it on shutdown. Safe to call twice.
    */
   async close(): Promise<void> {
     await Promise.all([this.#bus?.close(), this.#sources.close()]);
     this.#changes.apply({ type: 'flush' });
+    this.#loads.close();
   }
 
   /**

@@ -42,17 +42,27 @@ export interface Flight {
   invalidatedTags: Set<string> | typeof EVERY_TAG | undefined;
   /** Settles with the load's outcome; undefined while the loader is still being called. */
   promise: Promise<LoadOutcome> | undefined;
+  /**
+   * With values kept by reference, the one promise of the value every caller that joined before
+   * any invalidation gets: they would all get the same value anyway (see LoadCoordinator).
+   */
+  shared: Promise<unknown> | undefined;
+  /** Its hard timeout's timer, if it has one (held while a caller waits on the load). */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
  * Local single-flight: at most one joinable load per key. A superseded load leaves the map at once,
  * so callers arriving after an invalidation start a fresh load instead of joining the stale one.
  *
- * Loads with result tags are also watched until they finish, superseded or not: each records the
- * tags invalidated while it runs, so that when it finishes the cache can tell whether its result
- * tags went stale. The record is per load and capped (MAX_RECORDED_TAGS), so a load that never
- * settles cannot make it grow without bound; past the cap the load counts every tag as invalidated,
- * which only costs it the storing of its result.
+ * Loads with result tags are also watched while their result may still be stored: each records
+ * the tags invalidated while it runs, so that when it finishes the cache can tell whether its
+ * result tags went stale. A superseded load is stale whatever it records, so it stops recording
+ * and is forgotten at once (its record, frozen, still tells the callers that joined it whether a
+ * result tag was invalidated before they did); a load released by its hard timeout is watched
+ * until it settles, among at most {@link MAX_DETACHED}. The record is per load and capped
+ * (MAX_RECORDED_TAGS); past the cap the load counts every tag as invalidated, which only costs it
+ * the storing of its result. So no record outlives the load's place in these bounded sets.
  */
 export class InFlightLoads {
   readonly #joinable = new Map<string, Flight>();
@@ -101,9 +111,7 @@ export class InFlightLoads {
   detach(flight: Flight): void {
     if (this.#joinable.get(flight.key) === flight) this.#joinable.delete(flight.key);
     if (this.#detached.size >= MAX_DETACHED) {
-      const oldest = this.#detached.values().next().value!;
-      oldest.stale = true;
-      this.#detached.delete(oldest);
+      this.#drop(this.#detached.values().next().value!);
     }
     this.#detached.add(flight);
   }
@@ -118,14 +126,14 @@ export class InFlightLoads {
     this.supersedeReleased(key);
     const flight = this.#joinable.get(key);
     if (flight === undefined) return;
-    flight.stale = true;
     this.#joinable.delete(key);
+    this.#drop(flight);
   }
 
   /** Marks released loads of `key` stale: a value stored since they started must win over theirs. */
   supersedeReleased(key: string): void {
     if (this.#detached.size === 0) return;
-    for (const flight of this.#detached) if (flight.key === key) flight.stale = true;
+    for (const flight of this.#detached) if (flight.key === key) this.#drop(flight);
   }
 
   /** Supersedes every load that declared `tag`, and records `tag` for loads with result tags. */
@@ -133,7 +141,7 @@ export class InFlightLoads {
     for (const flight of this.#joinable.values()) {
       if (flight.tags.includes(tag)) this.supersede(flight.key);
     }
-    for (const flight of this.#detached) if (flight.tags.includes(tag)) flight.stale = true;
+    for (const flight of this.#detached) if (flight.tags.includes(tag)) this.#drop(flight);
     for (const flight of this.#watched) {
       const tags = flight.invalidatedTags;
       if (tags === EVERY_TAG || tags === undefined) continue;
@@ -144,11 +152,30 @@ export class InFlightLoads {
 
   /** Supersedes every load (a flush invalidates no tag: records of earlier ones stay). */
   supersedeAll(): void {
-    for (const flight of this.#joinable.values()) flight.stale = true;
+    for (const flight of this.#joinable.values()) this.#drop(flight);
     this.#joinable.clear();
-    for (const flight of this.#detached) flight.stale = true;
-    this.#detached.clear();
+    for (const flight of this.#detached) this.#drop(flight);
   }
+
+  /**
+   * Marks a load that left the joinable map stale and forgets it: it can no longer store, so
+   * nothing it records matters any more, and a loader that never settles keeps nothing here.
+   */
+  #drop(flight: Flight): void {
+    flight.stale = true;
+    this.#watched.delete(flight);
+    this.#detached.delete(flight);
+  }
+}
+
+/**
+ * True when a caller joining `flight` now arrives after an invalidation it recorded: the result
+ * may then predate an invalidation of one of its own tags, which the caller must not be served
+ * (see LoadCoordinator). False for loads without result tags, whose tags are all declared.
+ */
+export function joinsLate(flight: Flight): boolean {
+  const recorded = flight.invalidatedTags;
+  return recorded !== undefined && (recorded === EVERY_TAG || recorded.size > 0);
 }
 
 /** True when any of `tags` was invalidated while `flight` ran. */

@@ -101,7 +101,7 @@ export class LapsedReads {
   ): Promise<LoadResult<T>> {
     if (!this.loads.loading(key)) this.stats.backgroundRefreshes++;
     const load = this.loads.load(key, opts, loader);
-    return withSoftTimeout(load, timeout).then(
+    return withSoftTimeout(load, timeout, this.loads.timers).then(
       (loaded): LoadResult<T> | Promise<LoadResult<T>> => {
         if (loaded !== TIMED_OUT) {
           this.stats.misses++;

@@ -8,8 +8,14 @@ import {
 } from './cache-events.js';
 import { checkTtl, type ResilienceOptions, type ResolvedOptions } from './cache-options.js';
 import type { StatsCounters } from './cache-stats.js';
-import { InFlightLoads, invalidatedDuring, type Flight, type LoadOutcome } from './in-flight.js';
-import { withHardTimeout } from './load-timeouts.js';
+import {
+  InFlightLoads,
+  invalidatedDuring,
+  joinsLate,
+  type Flight,
+  type LoadOutcome,
+} from './in-flight.js';
+import { WaitTimers, withHardTimeout } from './load-timeouts.js';
 import type { StoredValues } from './stored-values.js';
 import { tagList } from './tag-set.js';
 
@@ -42,17 +48,19 @@ export interface LoadHost {
  */
 export class LoadCoordinator {
   readonly #inFlight = new InFlightLoads();
+  /** Hands one caller of a finished load its copy (one function for all loads: no per-call closure). */
+  readonly #serve = (outcome: LoadOutcome): unknown => this.values.copyOf(outcome);
   /**
-   * Hands one caller of a finished load its copy (one function for all loads: no per-call
-   * closure). When a result tag was invalidated during the load, only the caller that started it
-   * (served first) gets its result; the callers that joined load once more (see #run).
+   * As #serve, for a caller that joined the load after it recorded an invalidation: when a result
+   * tag was invalidated during the load, that caller may have arrived after the invalidation, so
+   * it loads once more (see #run) instead of taking a result that may predate it.
    */
-  readonly #serve = (outcome: LoadOutcome): unknown =>
-    outcome.retry !== undefined && (outcome.served ?? 0) > 0
-      ? this.#retry(outcome.key, outcome.retry)
-      : this.values.copyOf(outcome);
-  /** As #serve, for callers already on their retry: they take the result whatever it is. */
-  readonly #serveRetried = (outcome: LoadOutcome): unknown => this.values.copyOf(outcome);
+  readonly #serveLate = (outcome: LoadOutcome): unknown =>
+    outcome.retry === undefined
+      ? this.values.copyOf(outcome)
+      : this.#retry(outcome.key, outcome.retry);
+  /** The timers callers wait on: held while they wait, released by {@link close}. */
+  readonly timers = new WaitTimers();
 
   constructor(
     private readonly host: LoadHost,
@@ -79,13 +87,14 @@ export class LoadCoordinator {
    */
   join<T>(key: string): Promise<T> | undefined {
     const running = this.#inFlight.get(key);
-    if (running === undefined) return undefined;
-    return this.#joined(key, running).promise!.then(this.#serve) as Promise<T>;
+    return running === undefined ? undefined : (this.#joined(key, running) as Promise<T>);
   }
 
   /** The miss path: joins the running load of `key` or starts one; settles with the caller's copy. */
   load<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<T> {
-    return this.#joinOrStart(key, opts, loader).promise!.then(this.#serve) as Promise<T>;
+    const running = this.#inFlight.get(key);
+    if (running !== undefined) return this.#joined(key, running) as Promise<T>;
+    return this.#served(this.#start(key, opts, loader, true)) as Promise<T>;
   }
 
   /** True when a load of `key` runs that callers can join. */
@@ -103,7 +112,12 @@ export class LoadCoordinator {
     loader: Loader<T>,
   ): Promise<unknown> | undefined {
     if (this.#inFlight.has(key)) return undefined;
-    return this.#start(key, opts, loader).promise!;
+    return this.#start(key, opts, loader, false).promise!;
+  }
+
+  /** The cache closed: no timer keeps the process alive any more, not even for a waiting caller. */
+  close(): void {
+    this.timers.close();
   }
 
   /** A put or key invalidation overtook any load of `key`. */
@@ -121,22 +135,41 @@ export class LoadCoordinator {
     this.#inFlight.supersedeAll();
   }
 
-  /** The running load of `key` for a caller to join, or a new one it starts. */
+  /** The running load of `key` for a retrying caller to join, or a new one it starts. */
   #joinOrStart<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
     const running = this.#inFlight.get(key);
-    return running === undefined ? this.#start(key, opts, loader) : this.#joined(key, running);
+    if (running === undefined) return this.#start(key, opts, loader, true);
+    this.#countJoin(key, running);
+    return running;
   }
 
-  /** `running`, counted as joined once more. */
-  #joined(key: string, running: Flight): Flight {
+  /** A caller joining `running`: its copy of the result, or of a fresh load if it joined late. */
+  #joined(key: string, running: Flight): Promise<unknown> {
+    this.#countJoin(key, running);
+    return joinsLate(running) ? running.promise!.then(this.#serveLate) : this.#served(running);
+  }
+
+  /**
+   * A caller's copy of `flight`'s result. Values kept by reference are the same for every caller,
+   * so they all share one promise of it: a stampede of thousands of joiners then costs one
+   * reaction each on that promise, as a plain shared promise would, instead of two.
+   */
+  #served(flight: Flight): Promise<unknown> {
+    if (!this.values.byReference) return flight.promise!.then(this.#serve);
+    return (flight.shared ??= flight.promise!.then(this.#serve));
+  }
+
+  /** Counts a join of `running`, whose hard timeout now keeps the process alive for the joiner. */
+  #countJoin(key: string, running: Flight): void {
     // Still being called: its own loader asked for its key and would wait on itself.
     if (running.promise === undefined) throw CacheErrors.reentrantLoad(key);
     this.stats.singleFlightJoins++;
     if (joinChannel.hasSubscribers) publishKeyEvent(joinChannel, this.host.cacheName, key);
-    return running;
+    if (running.timer !== undefined) this.timers.hold(running.timer);
   }
 
-  #start<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
+  /** Starts a load of `key`; `waited` when a caller waits on it (not a background refresh). */
+  #start<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>, waited: boolean): Flight {
     this.stats.loads++;
     const flight: Flight = {
       key,
@@ -144,21 +177,27 @@ export class LoadCoordinator {
       stale: false,
       invalidatedTags: opts.resultTags === undefined ? undefined : new Set(),
       promise: undefined,
+      // Every field set here, so that all flights share one shape (monomorphic reads).
+      shared: undefined,
+      timer: undefined,
     };
     this.#inFlight.add(flight);
     const run = this.#run(flight, opts, loader);
     const hardTimeout = opts.hardTimeout ?? this.defaultHardTimeout;
     // No timer at all without a hard timeout.
-    flight.promise =
-      hardTimeout === Infinity
-        ? run
-        : withHardTimeout(run, hardTimeout, () => {
-            // Released: the next caller starts afresh; this load may still store its result,
-            // through the same stale-load check (released loads are still superseded).
-            this.#inFlight.detach(flight);
-            this.stats.hardTimeouts++;
-            return CacheErrors.loadTimeout(key, hardTimeout);
-          });
+    if (hardTimeout === Infinity) {
+      flight.promise = run;
+      return flight;
+    }
+    const timed = withHardTimeout(run, hardTimeout, this.timers, waited, () => {
+      // Released: the next caller starts afresh; this load may still store its result,
+      // through the same stale-load check (released loads are still superseded).
+      this.#inFlight.detach(flight);
+      this.stats.hardTimeouts++;
+      return CacheErrors.loadTimeout(key, hardTimeout);
+    });
+    flight.promise = timed.promise;
+    flight.timer = timed.timer;
     return flight;
   }
 
@@ -171,9 +210,9 @@ export class LoadCoordinator {
       const data = this.values.encode(flight.key, value);
       if (!this.#store(flight, opts, value, data)) return { key: flight.key, data };
       // A tag of the result was invalidated while it loaded, and callers kept joining the load
-      // meanwhile, since its result tags were unknown until now. Some may have joined after the
-      // invalidation and must not get a result that predates it; which ones is not recorded, so
-      // every joiner loads once more.
+      // meanwhile, since its result tags were unknown until now. Those that joined after the load
+      // recorded an invalidation may have arrived after this one and must not get a result that
+      // predates it: they load once more (#serveLate). The others arrived before any.
       return { key: flight.key, data, retry: () => this.#joinOrStart(flight.key, opts, loader) };
     } finally {
       this.#inFlight.finish(flight);
@@ -185,7 +224,8 @@ export class LoadCoordinator {
     const extra =
       opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
     const resultTagStale = extra !== undefined && invalidatedDuring(flight, extra);
-    if (opts.unless?.(value) === true) return resultTagStale;
+    // Any truthy answer counts: `unless: (v) => v.error` means "not when there is an error".
+    if (opts.unless?.(value)) return resultTagStale;
     if (this.values.byteLength(data) > this.maxEntryBytes) return resultTagStale;
     if (flight.stale || resultTagStale) {
       this.stats.staleLoadDiscards++;
@@ -201,12 +241,15 @@ export class LoadCoordinator {
     return false;
   }
 
-  /** A joiner's second try after its load went stale: a hit, or the load `retry` joins or starts. */
+  /**
+   * A late joiner's second try after its load went stale: a hit, or the load `retry` joins or
+   * starts, whose result it takes whatever it is (that load started after the caller arrived).
+   */
   #retry(key: string, retry: () => Flight): Promise<unknown> {
     try {
       const hit = this.host.readForLoad(key);
       if (hit !== MISS) return Promise.resolve(hit);
-      return retry().promise!.then(this.#serveRetried);
+      return retry().promise!.then(this.#serve);
     } catch (error) {
       return Promise.reject(error as Error);
     }

@@ -25,6 +25,12 @@ export class LocalChanges {
     private readonly settings: ResolvedSettings,
     /** The longest TTL a write may store now (the bus's cap while it is disconnected). */
     private readonly ttlCap: () => number,
+    /**
+     * The time reads check expiry against (the cache's read clock, which may lag `Date.now()`):
+     * removals and expiries judge what is live by it too, so an entry a read just served as a
+     * hit is counted live, and expired, rather than skipped and served again.
+     */
+    private readonly now: () => number,
   ) {}
 
   /** Stores an encoded value under `key`, replacing any entry. */
@@ -79,7 +85,7 @@ export class LocalChanges {
   }
 
   #removeKeys(keys: readonly string[]): number {
-    const now = Date.now();
+    const now = this.now();
     let removed = 0;
     for (const key of keys) {
       this.loads.supersede(key);
@@ -91,7 +97,7 @@ export class LocalChanges {
   }
 
   #removeTags(tags: readonly string[]): number {
-    const now = Date.now();
+    const now = this.now();
     let removed = 0;
     for (const tag of tags) {
       this.loads.tagInvalidated(tag);
@@ -105,7 +111,7 @@ export class LocalChanges {
   }
 
   #expireKeys(keys: readonly string[]): number {
-    const now = Date.now();
+    const now = this.now();
     let expired = 0;
     for (const key of keys) {
       this.loads.supersede(key);
@@ -116,7 +122,7 @@ export class LocalChanges {
   }
 
   #expireTags(tags: readonly string[]): number {
-    const now = Date.now();
+    const now = this.now();
     let expired = 0;
     for (const tag of tags) {
       this.loads.tagInvalidated(tag);

@@ -21,6 +21,11 @@ export class StoredValues {
         : undefined;
   }
 
+  /** True when values are kept by reference (`noCopy`): every caller of a load gets the same one. */
+  get byReference(): boolean {
+    return this.#codec === null;
+  }
+
   /** The stored form of `value`; throws `E_ENCODE` naming `key` when the codec refuses it. */
   encode(key: string, value: unknown): unknown {
     const codec = this.#codec;

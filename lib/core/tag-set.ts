@@ -69,9 +69,27 @@ export function tagList(tags: unknown, field = 'tags'): string[] {
     // An exact-size copy: entries keep their tags, and push-grown arrays carry spare capacity.
     return tags.slice();
   }
+  return iterated(tags as Iterable<unknown>, field);
+}
+
+/**
+ * The members of a hand-made iterable, each checked. Its protocol is checked too: an iterator or
+ * step that is not an object would otherwise end in a bare TypeError from `for...of`.
+ */
+function iterated(tags: Iterable<unknown>, field: string): string[] {
+  const broken = (): Error =>
+    CacheErrors.invalidOption(field, 'an iterable whose iterator follows the protocol', tags);
+  const iterator = tags[Symbol.iterator]() as Partial<Iterator<unknown>> | null;
+  if (iterator === null || typeof iterator !== 'object' || typeof iterator.next !== 'function') {
+    throw broken();
+  }
   const out: string[] = [];
-  for (const tag of tags as Iterable<unknown>) out.push(checkTag(tag, field));
-  return out.slice();
+  for (;;) {
+    const step = iterator.next() as IteratorResult<unknown> | null;
+    if (step === null || typeof step !== 'object') throw broken();
+    if (step.done === true) return out.slice();
+    out.push(checkTag(step.value, field));
+  }
 }
 
 function checkTag(tag: unknown, field = 'tag'): string {

@@ -34,7 +34,7 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
   resultTags?: (result: R, ...args: A) => TagsValue;
   /** Prefix for the key, as in `cache.typed(namespace)`: the key becomes `namespace:key`. Default: none. */
   namespace?: string;
-  /** Return true to hand a result back without caching it, e.g. `(user) => user === null`. */
+  /** Return true to hand a result back without caching it, e.g. `(user) => user === null`; any truthy answer counts as true. Default: cache every result. */
   unless?: (result: R, ...args: A) => boolean;
   /** The name of the cache to use, as registered with `HydraCacheModule.forRoot({ name })`. Default: the default cache. */
   cache?: string;
@@ -64,47 +64,63 @@ export function Cached<A extends unknown[] = any[], R = any>(options: CachedOpti
     // every hit. Every synchronous failure is still turned into a rejection.
     const cached = function (this: unknown, ...args: [...A, ...any[]]): Promise<R> {
       try {
-        if (isSuperCallFromCachedOverride(this, site.propertyKey, cached)) {
-          // The override's own load is what called us: caching this call too would join that
-          // load (same default key) and wait on itself. Its result is cached by the override.
-          return original.apply(this, args);
-        }
         // Option functions take a prefix of the method's parameters; they ignore the rest.
         const optionArgs = args as unknown as A;
         const cache = cacheOf(this, site, 'Cached', plan.cacheName);
-        return cache.getOrLoad<R>(
-          plan.key(cache, this, site, optionArgs),
-          plan.loadOptions(optionArgs),
-          () => original.apply(this, args),
+        const key = plan.key(cache, this, site, optionArgs);
+        if (isSuperCallForSameKey(this, site.propertyKey, cached, cache, key, args)) {
+          // The override's own load of this very key is what called us: caching this call too
+          // would join that load and wait on itself. Its result is cached by the override.
+          return original.apply(this, args);
+        }
+        return cache.getOrLoad<R>(key, plan.loadOptions(optionArgs), () =>
+          original.apply(this, args),
         );
       } catch (error) {
         return Promise.reject(error);
       }
     };
-    cachedWrappers.add(cached);
+    cachedWrappers.set(cached, (instance, args) => {
+      const cache = cacheOf(instance, site, 'Cached', plan.cacheName);
+      return { cache, key: plan.key(cache, instance, site, args as A) };
+    });
     return cached;
   }, plan.cacheName);
 }
 
-/** Every method `@Cached` has installed, to recognise an override that is cached too. */
-const cachedWrappers = new WeakSet<object>();
+/** Where a `@Cached` method would cache a call: its cache and key for these arguments. */
+type CachedCallKey = (instance: unknown, args: unknown[]) => { cache: HydraCache; key: string };
+
+/** Every method `@Cached` has installed, with how it keys a call, to recognise a cached override. */
+const cachedWrappers = new WeakMap<object, CachedCallKey>();
 
 /**
  * True when `wrapper` runs through `super` from an override of the same method that is itself
- * `@Cached` (a generic CRUD base class with a cached subclass): the instance dispatches the method
- * to another cached wrapper than this one. One property read on every call; the WeakSet is only
- * consulted for overridden methods.
+ * `@Cached` (a generic CRUD base class with a cached subclass) and would cache this call under the
+ * same cache and key: the override's load is then the one running, and joining it would wait on
+ * itself. With a key of its own, the override's result and super's are both cached. One property
+ * read on every call; the override's key is only computed for overridden methods.
  */
-function isSuperCallFromCachedOverride(
+function isSuperCallForSameKey(
   instance: unknown,
   propertyKey: string | symbol,
   wrapper: object,
+  cache: HydraCache,
+  key: string,
+  args: unknown[],
 ): boolean {
   if (instance === null || typeof instance !== 'object') return false;
   const dispatched = (instance as Record<string | symbol, unknown>)[propertyKey];
-  return (
-    dispatched !== wrapper && typeof dispatched === 'function' && cachedWrappers.has(dispatched)
-  );
+  if (dispatched === wrapper || typeof dispatched !== 'function') return false;
+  const keyOf = cachedWrappers.get(dispatched);
+  if (keyOf === undefined) return false;
+  try {
+    const override = keyOf(instance, args);
+    return override.cache === cache && override.key === key;
+  } catch {
+    // The override's key function refuses super's arguments: it cannot be loading this key.
+    return false;
+  }
 }
 
 /** Every field {@link CachedOptions} has; any other (`tag`, `ttls`, `keys`) is refused. */

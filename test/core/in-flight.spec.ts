@@ -4,6 +4,7 @@ import {
   MAX_DETACHED,
   MAX_RECORDED_TAGS,
   invalidatedDuring,
+  joinsLate,
   type Flight,
 } from '../../lib/core/in-flight.js';
 
@@ -14,6 +15,8 @@ function flight(key: string, tags: string[] = [], resultTags = false): Flight {
     stale: false,
     invalidatedTags: resultTags ? new Set() : undefined,
     promise: Promise.resolve({ key, data: undefined }),
+    shared: undefined,
+    timer: undefined,
   };
 }
 
@@ -60,16 +63,51 @@ describe('InFlightLoads', () => {
     expect(loads.size).toBe(1);
   });
 
-  it('records invalidated tags for loads with result tags, superseded or not, until they finish', () => {
+  it('records invalidated tags for loads with result tags until they finish', () => {
     const loads = new InFlightLoads();
     const f = flight('a', [], true);
     loads.add(f);
-    loads.supersede('a');
     loads.tagInvalidated('user:1');
     expect(invalidatedDuring(f, ['user:1'])).toBe(true);
     expect(invalidatedDuring(f, ['user:2'])).toBe(false);
     expect(loads.recordedTags).toBe(1);
     loads.finish(f);
+    expect(loads.recordedTags).toBe(0);
+  });
+
+  it('forgets a superseded load at once, its record frozen for the callers that joined it', () => {
+    const loads = new InFlightLoads();
+    const f = flight('a', [], true);
+    loads.add(f);
+    expect(joinsLate(f)).toBe(false);
+    loads.tagInvalidated('user:1');
+    expect(joinsLate(f)).toBe(true);
+    loads.supersede('a');
+    loads.tagInvalidated('user:2');
+    expect(loads.recordedTags).toBe(0);
+    expect(invalidatedDuring(f, ['user:1'])).toBe(true);
+    // Stale anyway: what is invalidated after the supersede no longer matters to it.
+    expect(invalidatedDuring(f, ['user:2'])).toBe(false);
+  });
+
+  it('forgets released loads that an invalidation or a flush made stale', () => {
+    const loads = new InFlightLoads();
+    const byKey = flight('a', [], true);
+    const byTag = flight('b', ['users'], true);
+    const byFlush = flight('c', [], true);
+    for (const f of [byKey, byTag, byFlush]) {
+      loads.add(f);
+      loads.detach(f);
+    }
+    loads.tagInvalidated('x');
+    expect(loads.recordedTags).toBe(3);
+    loads.supersede('a');
+    loads.tagInvalidated('users');
+    expect([byKey.stale, byTag.stale, byFlush.stale]).toEqual([true, true, false]);
+    // byFlush recorded both tags; byKey and byTag are forgotten.
+    expect(loads.recordedTags).toBe(2);
+    loads.supersedeAll();
+    expect(byFlush.stale).toBe(true);
     expect(loads.recordedTags).toBe(0);
   });
 

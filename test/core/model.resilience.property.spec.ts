@@ -5,6 +5,7 @@ import { deferred, flushMicrotasks } from '../support/deferred.js';
 import {
   MODEL_DEFAULT_TTL,
   ResilienceModel,
+  resultTagOf,
   type Expected,
   type ModelLoadOptions,
 } from '../support/resilience-model.js';
@@ -88,6 +89,7 @@ const simpleOp: fc.Arbitrary<SimpleOp> = fc.oneof(
 
 const loadOptions: fc.Arbitrary<ModelLoadOptions> = fc.record({
   tags,
+  resultTags: fc.boolean(),
   ttl,
   // Mostly with grace, so later calls find stale entries; sometimes none (expire then removes).
   grace: maybe(
@@ -170,6 +172,13 @@ async function applySimple(cache: HydraCache, model: ResilienceModel, o: SimpleO
   }
 }
 
+/** The cache's spelling of a modelled call's options: `resultTags` as the function the model describes. */
+function cacheOptions({ resultTags, ...rest }: ModelLoadOptions) {
+  return resultTags === true
+    ? { ...rest, resultTags: (v: number | undefined) => [resultTagOf(v!)] }
+    : rest;
+}
+
 /** A caller's answer as the test observed it, in the model's terms. */
 function observed(withStatus: boolean, settled: PromiseSettledResult<unknown>, failure: Error) {
   if (settled.status === 'rejected') {
@@ -198,9 +207,10 @@ async function applyLoad(cache: HydraCache, model: ResilienceModel, o: LoadOp): 
   };
   const settled: (PromiseSettledResult<unknown> | undefined)[] = o.withStatus.map(() => undefined);
   o.withStatus.forEach((withStatus, i) => {
+    const options = cacheOptions(o.options);
     const call = withStatus
-      ? cache.getOrLoadWithStatus(o.key, o.options, loader)
-      : cache.getOrLoad(o.key, o.options, loader);
+      ? cache.getOrLoadWithStatus(o.key, options, loader)
+      : cache.getOrLoad(o.key, options, loader);
     call.then(
       (value) => (settled[i] = { status: 'fulfilled', value }),
       (reason: unknown) => (settled[i] = { status: 'rejected', reason }),
@@ -253,7 +263,7 @@ function checkAgreement(cache: HydraCache, model: ResilienceModel): void {
       entries: model.entries.size,
       indexedTags: model.indexedTags,
       inFlightLoads: 0,
-      tagGenerations: 0,
+      tagGenerations: model.tagGenerations,
     },
     'diagnostics',
   );

@@ -12,9 +12,16 @@ export const MODEL_DEFAULT_TTL = 1_000;
 /** The cache's default `failSafeBackoff` (ms), as documented. */
 export const MODEL_DEFAULT_BACKOFF = 10_000;
 
+/** The tag a loaded value brings when its load has `resultTags`: one of t1..t3, by the value. */
+export function resultTagOf(value: number): string {
+  return `t${(((value % 3) + 3) % 3) + 1}`;
+}
+
 /** The options a modelled get-or-load call passes. */
 export interface ModelLoadOptions {
   tags: string[];
+  /** True: the loaded value also brings the tag {@link resultTagOf} gives it (`resultTags`). */
+  resultTags?: boolean;
   ttl: number | undefined;
   grace: number | undefined;
   failSafeBackoff: number | undefined;
@@ -43,6 +50,8 @@ interface ModelFlight {
   readonly tags: readonly string[];
   superseded: boolean;
   released: boolean;
+  /** For a load with result tags: the tags invalidated or expired while it ran, until superseded. */
+  readonly invalidated: Set<string> | undefined;
 }
 
 /** How a batch of concurrent calls was answered at its start. */
@@ -82,11 +91,10 @@ export class ModelRun {
   }
 }
 
-/** The model: a Map of entries with expiry, grace and backoff, and the one load it follows. */
+/** The model: a Map of entries with expiry, grace and backoff, and the loads that may still store. */
 export class ResilienceModel {
   readonly entries = new Map<string, ModelEntry>();
   readonly counters: Counters = zeroCounters();
-  #flight: ModelFlight | undefined;
 
   get stats(): CacheStats {
     return { ...this.counters, size: this.entries.size };
@@ -122,8 +130,40 @@ export class ResilienceModel {
     });
   }
 
+  /**
+   * Loads that may still store: the running one, and those a hard timeout released that never
+   * settle. A superseded load leaves (it can no longer store, so records nothing more).
+   */
+  readonly #storable = new Set<ModelFlight>();
+
+  /** Tags recorded by released loads that never settle (the cache's `tagGenerations`). */
+  get tagGenerations(): number {
+    let count = 0;
+    for (const flight of this.#storable) count += flight.invalidated?.size ?? 0;
+    return count;
+  }
+
   #supersede(matches: (flight: ModelFlight) => boolean): void {
-    if (this.#flight !== undefined && matches(this.#flight)) this.#flight.superseded = true;
+    for (const flight of this.#storable) {
+      if (!matches(flight)) continue;
+      flight.superseded = true;
+      this.#storable.delete(flight);
+    }
+  }
+
+  /**
+   * Supersedes the loads that declared `tag`; as in the cache, superseding a joinable load
+   * supersedes the released loads of its key too.
+   */
+  #supersedeTag(tag: string): void {
+    const keys = new Set<string>();
+    for (const f of this.#storable) if (!f.released && f.tags.includes(tag)) keys.add(f.key);
+    this.#supersede((f) => f.tags.includes(tag) || keys.has(f.key));
+  }
+
+  /** `tag` was invalidated or expired: loads with result tags that may still store take note. */
+  #record(tag: string): void {
+    for (const flight of this.#storable) flight.invalidated?.add(tag);
   }
 
   put(key: string, value: unknown, tags: string[], ttl: number | undefined): void {
@@ -157,7 +197,8 @@ export class ResilienceModel {
   }
 
   invalidateTag(tag: string): number {
-    this.#supersede((f) => f.tags.includes(tag));
+    this.#supersedeTag(tag);
+    this.#record(tag);
     let removed = 0;
     for (const [key, entry] of [...this.entries]) {
       if (!entry.tags.includes(tag)) continue;
@@ -188,7 +229,8 @@ export class ResilienceModel {
   }
 
   expireTag(tag: string): number {
-    this.#supersede((f) => f.tags.includes(tag));
+    this.#supersedeTag(tag);
+    this.#record(tag);
     let expired = 0;
     for (const [key, entry] of [...this.entries]) {
       if (entry.tags.includes(tag) && this.#expire(key, entry)) expired++;
@@ -237,8 +279,14 @@ export class ResilienceModel {
 
   #startLoad(run: ModelRun): ModelRun {
     this.counters.loads++;
-    run.flight = { key: run.key, tags: run.options.tags, superseded: false, released: false };
-    this.#flight = run.flight;
+    run.flight = {
+      key: run.key,
+      tags: run.options.tags,
+      superseded: false,
+      released: false,
+      invalidated: run.options.resultTags === true ? new Set() : undefined,
+    };
+    this.#storable.add(run.flight);
     return run;
   }
 
@@ -270,15 +318,23 @@ export class ResilienceModel {
   settle(run: ModelRun, outcome: 'value' | 'fail' | 'hang', value: unknown): void {
     const flight = run.flight;
     if (flight === undefined) return;
-    this.#flight = undefined;
+    // A load that never settles stays, released, among those that may still store.
     if (outcome === 'hang') return;
+    this.#storable.delete(flight);
     if (outcome === 'fail') {
       if (!flight.released) this.#loadFailed(run, 'failure');
       return;
     }
     if (value !== undefined) {
-      if (flight.superseded) this.counters.staleLoadDiscards++;
-      else this.#write(run.key, value, run.options.tags, run.options);
+      // Result tags are known only now: one invalidated while the load ran makes it stale too.
+      const extra = flight.invalidated === undefined ? [] : [resultTagOf(value as number)];
+      if (flight.superseded || extra.some((t) => flight.invalidated!.has(t))) {
+        this.counters.staleLoadDiscards++;
+      } else {
+        this.#write(run.key, value, [...run.options.tags, ...extra], run.options);
+        // Released loads of the key started before this store: their results may not replace it.
+        this.#supersede((f) => f.key === run.key);
+      }
     }
     if (flight.released) return;
     run.modes.forEach((mode, i) => {

@@ -48,6 +48,27 @@ class UsersService extends CrudService {
   }
 }
 
+/** An override cached under a key of its own, calling the base method cached under another. */
+@Injectable()
+class OwnKeyOverride extends CrudService {
+  overrideRuns = 0;
+
+  @Cached({ key: (id: number) => `users:${id}` })
+  override async findByKey(id: number): Promise<Row> {
+    this.overrideRuns++;
+    const row = await super.findByKey(id);
+    return { ...row, by: [...row.by, 'own'] };
+  }
+
+  /** Default key for the override, explicit `row:` key for the base. */
+  @Cached()
+  override async find(id: number): Promise<Row> {
+    this.overrideRuns++;
+    const row = await super.findByKey(id);
+    return { ...row, by: [...row.by, 'default'] };
+  }
+}
+
 /** Overrides without caching: the cached base method keeps caching under the subclass's key. */
 @Injectable()
 class PlainOverride extends CrudService {
@@ -64,7 +85,7 @@ describe('@Cached override that calls a @Cached super method', () => {
   beforeEach(async () => {
     moduleRef = await compileModule({
       imports: [HydraCacheModule.forRoot()],
-      providers: [UsersService, PlainOverride],
+      providers: [UsersService, PlainOverride, OwnKeyOverride],
     });
     cache = moduleRef.get(HydraCache);
   });
@@ -85,6 +106,19 @@ describe('@Cached override that calls a @Cached super method', () => {
     });
     expect(cache.diagnostics().inFlightLoads).toBe(0);
     expect(cache.stats()).toMatchObject({ loads: 1, hits: 1 });
+  });
+
+  it('with a key of its own, caches both the override result and super’s', async () => {
+    const own = moduleRef.get(OwnKeyOverride);
+    expect(await own.findByKey(3)).toEqual({ id: 3, by: ['base', 'own'] });
+    expect(await cache.get('users:3')).toEqual({ id: 3, by: ['base', 'own'] });
+    expect(await cache.get('row:3')).toEqual({ id: 3, by: ['base'] });
+    // The override's entry goes; super's still answers the override's next run.
+    await cache.invalidateKey('users:3');
+    expect(await own.findByKey(3)).toEqual({ id: 3, by: ['base', 'own'] });
+    expect(await own.find(3)).toEqual({ id: 3, by: ['base', 'default'] });
+    expect({ base: own.baseRuns, override: own.overrideRuns }).toEqual({ base: 1, override: 3 });
+    expect(cache.diagnostics().inFlightLoads).toBe(0);
   });
 
   it('leaves the base method cached when the override is not cached', async () => {

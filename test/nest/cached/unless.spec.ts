@@ -38,6 +38,16 @@ class Profiles {
     return { ...this.known.get(id)!, draft: this.known.get(id)!.draft || preview };
   }
 
+  /** `unless` returns the draft flag's owner object, not a boolean: truthy counts as true. */
+  @Cached({
+    key: (id: number) => `profile-truthy:${id}`,
+    unless: ((profile: Profile) => (profile.draft ? { reason: 'draft' } : null)) as never,
+  })
+  async truthy(id: number): Promise<Profile> {
+    this.loads++;
+    return this.known.get(id)!;
+  }
+
   @Cached({ key: (id: number) => `profile-maybe:${id}` })
   async maybe(id: number): Promise<Profile | undefined> {
     this.loads++;
@@ -95,6 +105,16 @@ describe('@Cached unless', () => {
     expect(await Promise.all(calls)).toEqual([null, null, null]);
     expect(profiles.loads).toBe(1);
     expect(cache.stats().size).toBe(0);
+  });
+
+  it('treats a truthy answer that is not a boolean as true, a falsy one as false', async () => {
+    await profiles.truthy(2);
+    await profiles.truthy(2);
+    expect(profiles.loads).toBe(2);
+    expect(await cache.containsKey('profile-truthy:2')).toBe(false);
+    await profiles.truthy(1);
+    await profiles.truthy(1);
+    expect(profiles.loads).toBe(3);
   });
 
   it('never caches undefined, which means "absent"', async () => {
