@@ -64,8 +64,10 @@ export class CborCodec implements Codec {
   /** Reused decode input for packed entries; cbor-x caches its DataView on it. */
   readonly #scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   #scratchBusy = false;
+  readonly #shared: boolean;
 
   constructor(options: CborCodecOptions = {}) {
+    this.#shared = options.sharedStructures === true;
     this.#encoder = options.sharedStructures
       ? new Encoder({ structures: [], copyBuffers: true })
       : new Encoder({ copyBuffers: true });
@@ -133,6 +135,21 @@ export class CborCodec implements Codec {
       this.#scratchBusy = false;
       decoding.registry = outer;
     }
+  }
+
+  /** Internal: the stored form {@link pack} gives the encoding `bytes` (from a second tier). */
+  static fromBytes(bytes: Uint8Array): string | Uint8Array {
+    // A copy: the bytes may be a view into a connection's read buffer.
+    if (bytes.length > MAX_PACKED_BYTES) return Uint8Array.prototype.slice.call(bytes);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  }
+
+  /**
+   * True when an encoding decodes in any process with the same codec settings (no shared record
+   * structures, no prototype ids): what a second tier shared by several instances needs.
+   */
+  get portable(): boolean {
+    return !this.#shared && this.#registry === undefined;
   }
 
   /** Internal: the encoded size of what {@link pack} returned, in bytes. */

@@ -9,6 +9,8 @@ import {
 import { checkTtl, type ResilienceOptions, type ResolvedOptions } from './cache-options.js';
 import type { StatsCounters } from './cache-stats.js';
 import { InFlightLoads, invalidatedDuring, type Flight, type LoadOutcome } from './in-flight.js';
+import type { TierLoads } from './l2/tier-loads.js';
+import type { TierHit, TierTicket } from './l2/second-tier.js';
 import { withHardTimeout } from './load-timeouts.js';
 import type { StoredValues } from './stored-values.js';
 import { tagList } from './tag-set.js';
@@ -25,14 +27,14 @@ export interface LoadHost {
   readonly cacheName: string;
   /** The decoded value stored for `key`, or MISS; an undecodable entry is dropped. */
   readForLoad(key: string): unknown;
-  /** Stores a finished load's result, which the coordinator has found fresh, with its load's resilience options. */
+  /** Stores a finished load's result, which the coordinator has found fresh, with its load's resilience options; returns the TTL (ms) it got. */
   storeLoaded(
     key: string,
     data: unknown,
     tags: readonly string[],
     ttl: number | undefined,
     options: ResilienceOptions,
-  ): void;
+  ): number;
 }
 
 /**
@@ -61,6 +63,8 @@ export class LoadCoordinator {
     private readonly maxEntryBytes: number,
     /** The cache's default hard timeout in ms (`Infinity` for none). */
     private readonly defaultHardTimeout: number,
+    /** The second tier a miss reads before its loader runs, and a load fills; none without `l2`. */
+    private readonly tier?: TierLoads,
   ) {}
 
   /** Loads callers can still join. */
@@ -103,7 +107,8 @@ export class LoadCoordinator {
     loader: Loader<T>,
   ): Promise<unknown> | undefined {
     if (this.#inFlight.has(key)) return undefined;
-    return this.#start(key, opts, loader).promise!;
+    // A refresh wants a newer value than the entry it replaces, which the second tier may still hold.
+    return this.#start(key, opts, loader, false).promise!;
   }
 
   /** A put or key invalidation overtook any load of `key`. */
@@ -130,13 +135,14 @@ export class LoadCoordinator {
   /** `running`, counted as joined once more. */
   #joined(key: string, running: Flight): Flight {
     // Still being called: its own loader asked for its key and would wait on itself.
-    if (running.promise === undefined) throw CacheErrors.reentrantLoad(key);
+    if (running.promise === undefined || running === this.#calling)
+      throw CacheErrors.reentrantLoad(key);
     this.stats.singleFlightJoins++;
     if (joinChannel.hasSubscribers) publishKeyEvent(joinChannel, this.host.cacheName, key);
     return running;
   }
 
-  #start<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>): Flight {
+  #start<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>, viaTier = true): Flight {
     this.stats.loads++;
     const flight: Flight = {
       key,
@@ -146,7 +152,7 @@ export class LoadCoordinator {
       promise: undefined,
     };
     this.#inFlight.add(flight);
-    const run = this.#run(flight, opts, loader);
+    const run = this.#run(flight, opts, loader, viaTier);
     const hardTimeout = opts.hardTimeout ?? this.defaultHardTimeout;
     // No timer at all without a hard timeout.
     flight.promise =
@@ -162,14 +168,30 @@ export class LoadCoordinator {
     return flight;
   }
 
-  async #run<T>(flight: Flight, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<LoadOutcome> {
+  async #run<T>(
+    flight: Flight,
+    opts: ResolvedOptions<T>,
+    loader: Loader<T>,
+    viaTier: boolean,
+  ): Promise<LoadOutcome> {
+    let ticket: TierTicket | undefined;
     try {
-      const value = await (loadChannel.hasSubscribers
-        ? traceLoad(this.host.cacheName, flight.key, loader)
-        : loader());
+      // No await without a tier: the loader is then called synchronously, as it always was.
+      const lookup = viaTier ? this.tier?.lookup(flight.key, opts) : undefined;
+      const found = lookup === undefined ? undefined : await lookup;
+      if (found?.hit === true) {
+        const data = this.#fromTier(flight, opts, found);
+        if (data !== undefined) return { key: flight.key, data };
+      } else ticket = found?.ticket;
+      const value = await this.#callLoader(flight, loader);
       if (value === undefined) return { key: flight.key, data: undefined };
       const data = this.values.encode(flight.key, value);
-      if (!this.#store(flight, opts, value, data)) return { key: flight.key, data };
+      const stale = this.#store(flight, opts, value, data, ticket);
+      if (this.#filling !== undefined) {
+        ticket = undefined;
+        await this.#takeFill();
+      }
+      if (!stale) return { key: flight.key, data };
       // A tag of the result was invalidated while it loaded, and callers kept joining the load
       // meanwhile, since its result tags were unknown until now. Some may have joined after the
       // invalidation and must not get a result that predates it; which ones is not recorded, so
@@ -177,11 +199,57 @@ export class LoadCoordinator {
       return { key: flight.key, data, retry: () => this.#joinOrStart(flight.key, opts, loader) };
     } finally {
       this.#inFlight.finish(flight);
+      // A lookup's reservation (a lease) for a load that failed or stored nothing.
+      if (ticket !== undefined) void this.tier!.release(flight.key, ticket);
     }
   }
 
+  /** The flight whose loader is being called right now (after a second-tier lookup). */
+  #calling: Flight | undefined;
+
+  /** Calls `flight`'s loader, marked as being called so that a re-entrant call is caught. */
+  #callLoader<T>(flight: Flight, loader: Loader<T>): T | PromiseLike<T> {
+    const outer = this.#calling;
+    this.#calling = flight;
+    try {
+      return loadChannel.hasSubscribers
+        ? traceLoad(this.host.cacheName, flight.key, loader)
+        : loader();
+    } finally {
+      this.#calling = outer;
+    }
+  }
+
+  /** The fill #store started, for #run to await (set and taken synchronously, one at a time). */
+  #filling: Promise<void> | undefined;
+
+  #takeFill(): Promise<void> {
+    const filling = this.#filling!;
+    this.#filling = undefined;
+    return filling;
+  }
+
+  /**
+   * A second-tier hit as this cache's stored form, stored here too unless an invalidation
+   * overtook the lookup (its callers still get it, as with any load); undefined when it does
+   * not decode here (the loader runs instead).
+   */
+  #fromTier<T>(flight: Flight, opts: ResolvedOptions<T>, hit: TierHit): unknown {
+    const data = this.tier!.dataOf(hit);
+    if (data === undefined || flight.stale) return data;
+    this.host.storeLoaded(flight.key, data, hit.tags, hit.ttl, opts);
+    this.#inFlight.supersedeReleased(flight.key);
+    return data;
+  }
+
   /** Stores a load's result unless it is stale; returns true when a result tag made it stale. */
-  #store<T>(flight: Flight, opts: ResolvedOptions<T>, value: T, data: unknown): boolean {
+  #store<T>(
+    flight: Flight,
+    opts: ResolvedOptions<T>,
+    value: T,
+    data: unknown,
+    ticket?: TierTicket,
+  ): boolean {
     const extra =
       opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
     const resultTagStale = extra !== undefined && invalidatedDuring(flight, extra);
@@ -195,7 +263,10 @@ export class LoadCoordinator {
     }
     const tags = extra === undefined ? opts.tags : [...opts.tags, ...extra];
     const ttl = typeof opts.ttl === 'function' ? checkTtl(opts.ttl(value), 'ttl') : opts.ttl;
-    this.host.storeLoaded(flight.key, data, tags, ttl, opts);
+    const stored = this.host.storeLoaded(flight.key, data, tags, ttl, opts);
+    if (ticket !== undefined) {
+      this.#filling = this.tier!.fill(flight.key, data, opts.tags, extra ?? [], stored, ticket);
+    }
     // Loads released by a hard timeout started before this store: their results may not replace it.
     this.#inFlight.supersedeReleased(flight.key);
     return false;
