@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { CborCodec, HydraCache } from '../../lib/index.js';
-import { redisL2 } from '../../lib/redis/index.js';
+import { CborCodec, HydraCache, type HydraCacheSettings } from '../../lib/index.js';
+import { redisBus, redisL2 } from '../../lib/redis/index.js';
+import { pollUntil } from '../support/poll.js';
 import { deferred } from '../support/deferred.js';
 import { SHARED_REDIS_URL, sharedRedisAvailable } from '../support/redis-availability.js';
 import { closeAll, counted, l2Cache, uniquePrefix } from './support/l2-caches.js';
@@ -149,6 +150,23 @@ afterEach(closeAll);
       Date.now = realNow;
     }
     expect(await a.getOrLoad('user:1', { tags: ['users'] }, () => 'new')).toBe('new');
+  });
+
+  it('with the Redis bus: after an invalidation on A reaches B, B never reloads the old value from the tier', async () => {
+    const prefix = uniquePrefix();
+    const channel = prefix.replace(/[^A-Za-z0-9._:-]/g, '-');
+    const bus = (): HydraCacheSettings['bus'] => ({
+      transport: redisBus({ url: SHARED_REDIS_URL, channel, maxReconnectDelay: 100 }),
+      onWarn: () => undefined,
+    });
+    const a = await l2Cache({ prefix }, { bus: bus() });
+    const b = await l2Cache({ prefix }, { bus: bus() });
+    await pollUntil(() => Boolean(a.busStats()?.connected && b.busStats()?.connected), 'the bus');
+    await a.getOrLoad('user:1', { tags: ['users'] }, () => 'old');
+    expect(await b.getOrLoad('user:1', { tags: ['users'] }, () => 'b')).toBe('old');
+    await a.invalidateTag('users');
+    await pollUntil(async () => !(await b.containsKey('user:1')), 'the invalidation to reach B');
+    expect(await b.getOrLoad('user:1', { tags: ['users'] }, () => 'new')).toBe('new');
   });
 
   it('refuses codec: null and a codec whose encodings only its own instance decodes', () => {
