@@ -83,7 +83,11 @@ export class HydraCache {
     const l2 = this.#settings.l2;
     this.#l2 =
       l2 &&
-      new TierGuard(l2, Math.min(this.#settings.l2MaxEntryBytes, l2.maxEntryBytes ?? Infinity));
+      new TierGuard(
+        this.#settings.name,
+        l2,
+        Math.min(this.#settings.l2MaxEntryBytes, l2.maxEntryBytes ?? Infinity),
+      );
     this.#store = new LruStore(this.#settings.maxCapacity, (entry, cause) =>
       this.#removed(entry, cause),
     );

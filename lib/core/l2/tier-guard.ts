@@ -1,3 +1,4 @@
+import { l2Channel, type L2Event, type L2EventName } from '../cache-events.js';
 import type { CacheChange } from '../local-changes.js';
 import { L2Counters, type L2Stats } from './l2-stats.js';
 import { PendingInvalidations } from './pending-invalidations.js';
@@ -24,6 +25,8 @@ export class TierGuard {
   #closed = false;
 
   constructor(
+    /** The cache's name, on events. */
+    private readonly cacheName: string,
     private readonly tier: SecondTier,
     /** Largest encoded value (bytes) the tier takes; larger ones stay in this instance only. */
     readonly maxEntryBytes: number,
@@ -54,6 +57,7 @@ export class TierGuard {
     if (found === undefined) return undefined;
     if (found.hit) this.#counters.hits++;
     else this.#counters.misses++;
+    this.#event(found.hit ? 'hit' : 'miss');
     return found;
   }
 
@@ -66,6 +70,7 @@ export class TierGuard {
     const stored = await this.#call(() => this.tier.fill(fill));
     if (stored === true) this.#counters.fills++;
     else if (stored === false) this.#counters.refusedFills++;
+    if (stored !== undefined) this.#event(stored ? 'fill' : 'refused-fill');
     return stored === true;
   }
 
@@ -80,6 +85,7 @@ export class TierGuard {
       const done = await this.#call(() => this.tier.write(key, bytes, tags, ttl).then(() => true));
       if (done === true) {
         this.#counters.writes++;
+        this.#event('write');
         return;
       }
     }
@@ -120,6 +126,7 @@ export class TierGuard {
   }
 
   #record(change: CacheChange): void {
+    if (this.trusted) this.#event('untrusted');
     if (change.type === 'flush') this.#pending.addFlush();
     else if (change.type === 'keys' || change.type === 'expireKeys')
       this.#pending.addKeys(change.keys);
@@ -142,6 +149,7 @@ export class TierGuard {
       try {
         await this.#pending.replay(this.tier);
         this.#delay = FIRST_REPLAY_DELAY;
+        if (this.trusted) this.#event('trusted');
       } catch {
         this.#counters.errors++;
         this.#delay = Math.min(this.#delay * 2, MAX_REPLAY_DELAY);
@@ -161,11 +169,20 @@ export class TierGuard {
       return await call();
     } catch (error) {
       this.#counters.errors++;
-      if (isTimeout(error)) this.#counters.timeouts++;
+      const timeout = isTimeout(error);
+      if (timeout) this.#counters.timeouts++;
+      this.#event(timeout ? 'timeout' : 'error', performance.now() - started);
       return undefined;
     } finally {
       this.#counters.latencyMs += performance.now() - started;
     }
+  }
+
+  /** Publishes an {@link L2Event} when someone listens. */
+  #event(event: L2EventName, durationMs?: number): void {
+    if (!l2Channel.hasSubscribers) return;
+    const message: L2Event = { cache: this.cacheName, event, durationMs };
+    l2Channel.publish(message);
   }
 }
 
