@@ -138,6 +138,12 @@ const lines = [
   '|---|---:|',
   ...stampedes.map(([label, runs]) => `| ${label} | ${runs} |`),
   '',
+  '## Reading',
+  '',
+  "- What HydraCache's L2 hit does that the others do not: one Lua script (EVALSHA) reads the entry and checks the versions it was filled under against the current ones (the tier's, the key's, each tag's), so an entry a tag invalidation or a lost version key made stale is never served; bentocache and cache-manager issue a plain GET. On this machine an EVALSHA costs more than a GET by itself; the difference is the price of the cross-node stale-load check.",
+  '- Per-process single-flight keeps each replica to one loader run in every system; only the opt-in lease (`redisL2({ lease })`) makes it one run for all three.',
+  '- The machine is shared (2 cores, other jobs running): the rounds vary by tens of percent; compare systems within one run, not across runs.',
+  '',
 ];
 writeFileSync(RESULTS, lines.join('\n'));
 console.log(`wrote ${RESULTS}`);
