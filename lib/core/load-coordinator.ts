@@ -143,7 +143,6 @@ export class LoadCoordinator {
   }
 
   #start<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>, viaTier = true): Flight {
-    this.stats.loads++;
     const flight: Flight = {
       key,
       tags: opts.tags,
@@ -209,6 +208,8 @@ export class LoadCoordinator {
 
   /** Calls `flight`'s loader, marked as being called so that a re-entrant call is caught. */
   #callLoader<T>(flight: Flight, loader: Loader<T>): T | PromiseLike<T> {
+    // Counted here, not when the load starts: a second-tier hit runs no loader.
+    this.stats.loads++;
     const outer = this.#calling;
     this.#calling = flight;
     try {

@@ -20,6 +20,7 @@ describe('the second-tier seam of the core', () => {
     const values = await Promise.all([1, 2, 3].map(() => b.getOrLoad('k', {}, loader)));
     expect(values).toEqual([{ n: 1 }, { n: 1 }, { n: 1 }]);
     expect(loader).not.toHaveBeenCalled();
+    expect(b.stats()).toMatchObject({ loads: 0, misses: 3, singleFlightJoins: 2 });
     expect(tier.calls.filter((c) => c === 'lookup')).toHaveLength(2); // one per instance
     expect(await b.invalidateTag('t')).toBe(1); // stored in B's L1 with the entry's tags
   });
