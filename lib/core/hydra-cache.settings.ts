@@ -40,8 +40,9 @@ export interface HydraCacheSettings {
    * A second tier shared by every instance (e.g. `redisL2({ url })` from
    * `@hydracache/nestjs/redis`): a miss here reads it before running the loader, a load fills it,
    * and invalidations reach it before the bus publishes them. Needs a portable codec: without a
-   * `codec` setting the cache then uses `new CborCodec()` (self-contained encodings); `codec: null`
-   * or a CborCodec with shared structures or exact round trips is refused. Closed by `close()`.
+   * `codec` setting the cache then uses `new CborCodec()` (self-contained encodings; pass
+   * `new CborCodec({ classes: [...] })` for class instances); `codec: null` or a CborCodec with
+   * shared structures or process-local exact round trips is refused. Closed by `close()`.
    * Default: none.
    */
   l2?: SecondTier;
@@ -205,7 +206,7 @@ function codecFor(settings: HydraCacheSettings, given: Partial<HydraCacheSetting
   if (settings.codec === null || (given.codec instanceof CborCodec && !given.codec.portable)) {
     throw CacheErrors.invalidOption(
       'codec',
-      'a codec whose encodings decode in every instance (with l2: new CborCodec(), or a codec of your own)',
+      'a codec whose encodings decode in every instance (with l2: new CborCodec(), new CborCodec({ classes }), or a codec of your own)',
       settings.codec === null ? null : 'a CborCodec with sharedStructures or exact',
     );
   }

@@ -30,6 +30,22 @@ afterEach(closeAll);
     expect(await b.invalidateTag('users')).toBe(1);
   });
 
+  it('class instances listed in the codec come back as instances on the other instance', async () => {
+    class User {
+      constructor(readonly name: string) {}
+      greet(): string {
+        return `hi ${this.name}`;
+      }
+    }
+    const prefix = uniquePrefix();
+    const a = await l2Cache({ prefix }, { codec: new CborCodec({ classes: [User] }) });
+    const b = await l2Cache({ prefix }, { codec: new CborCodec({ classes: [User] }) });
+    await a.getOrLoad('u', {}, () => new User('Ada'));
+    const read = await b.getOrLoad('u', {}, () => new User('other'));
+    expect(read).toBeInstanceOf(User);
+    expect(read.greet()).toBe('hi Ada');
+  });
+
   it('concurrent misses of one instance share one second-tier lookup', async () => {
     const [a, b] = await pair();
     await a.getOrLoad('k', {}, () => 'v');
