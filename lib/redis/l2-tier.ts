@@ -194,9 +194,16 @@ export class RedisSecondTier implements SecondTier {
   }
 }
 
-/** A fresh random incarnation or lease token. */
+/** 64 random bits drawn once per process: every token this process hands out starts with them. */
+const PROCESS_TOKEN = randomBytes(8).toString('hex');
+let issued = 0;
+
+/**
+ * A fresh incarnation or lease token: this process's random bits and a counter, so no two are
+ * alike in this process, nor (but with a 2^-64 chance) across processes; no random draw per call.
+ */
 function fresh(): string {
-  return randomBytes(8).toString('hex');
+  return `${PROCESS_TOKEN}${(issued++).toString(36)}`;
 }
 
 function hit(reply: (Buffer | number)[]): TierLookup {
