@@ -185,10 +185,10 @@ export class LoadCoordinator {
       const value = await this.#callLoader(flight, loader);
       if (value === undefined) return { key: flight.key, data: undefined };
       const data = this.values.encode(flight.key, value);
-      const stale = this.#store(flight, opts, value, data, ticket);
-      if (this.#filling !== undefined) {
-        ticket = undefined;
-        await this.#takeFill();
+      const { stale, filling } = this.#store(flight, opts, value, data, ticket);
+      if (filling !== undefined) {
+        ticket = undefined; // the fill uses it up
+        await filling;
       }
       if (!stale) return { key: flight.key, data };
       // A tag of the result was invalidated while it loaded, and callers kept joining the load
@@ -221,15 +221,6 @@ export class LoadCoordinator {
     }
   }
 
-  /** The fill #store started, for #run to await (set and taken synchronously, one at a time). */
-  #filling: Promise<void> | undefined;
-
-  #takeFill(): Promise<void> {
-    const filling = this.#filling!;
-    this.#filling = undefined;
-    return filling;
-  }
-
   /**
    * A second-tier hit as this cache's stored form, stored here too unless an invalidation
    * overtook the lookup (its callers still get it, as with any load); undefined when it does
@@ -243,34 +234,38 @@ export class LoadCoordinator {
     return data;
   }
 
-  /** Stores a load's result unless it is stale; returns true when a result tag made it stale. */
+  /**
+   * Stores a load's result unless it is stale, and fills the second tier with it when the load
+   * holds a `ticket`. `stale`: a result tag made it stale; `filling`: the fill, when one started.
+   */
   #store<T>(
     flight: Flight,
     opts: ResolvedOptions<T>,
     value: T,
     data: unknown,
-    ticket?: TierTicket,
-  ): boolean {
+    ticket: TierTicket | undefined,
+  ): { stale: boolean; filling?: Promise<void> } {
     const extra =
       opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
-    const resultTagStale = extra !== undefined && invalidatedDuring(flight, extra);
-    if (opts.unless?.(value) === true) return resultTagStale;
-    if (this.values.byteLength(data) > this.maxEntryBytes) return resultTagStale;
-    if (flight.stale || resultTagStale) {
+    const stale = extra !== undefined && invalidatedDuring(flight, extra);
+    if (opts.unless?.(value) === true) return { stale };
+    if (this.values.byteLength(data) > this.maxEntryBytes) return { stale };
+    if (flight.stale || stale) {
       this.stats.staleLoadDiscards++;
       if (staleDiscardChannel.hasSubscribers)
         publishKeyEvent(staleDiscardChannel, this.host.cacheName, flight.key);
-      return resultTagStale;
+      return { stale };
     }
     const tags = extra === undefined ? opts.tags : [...opts.tags, ...extra];
     const ttl = typeof opts.ttl === 'function' ? checkTtl(opts.ttl(value), 'ttl') : opts.ttl;
     const stored = this.host.storeLoaded(flight.key, data, tags, ttl, opts);
-    if (ticket !== undefined) {
-      this.#filling = this.tier!.fill(flight.key, data, opts.tags, extra ?? [], stored, ticket);
-    }
     // Loads released by a hard timeout started before this store: their results may not replace it.
     this.#inFlight.supersedeReleased(flight.key);
-    return false;
+    const filling =
+      ticket === undefined
+        ? undefined
+        : this.tier!.fill(flight.key, data, opts.tags, extra ?? [], stored, ticket);
+    return { stale: false, filling };
   }
 
   /** A joiner's second try after its load went stale: a hit, or the load `retry` joins or starts. */
