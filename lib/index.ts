@@ -39,7 +39,18 @@ export type {
   InvalidationEvent,
   BusEvent,
   BusEventName,
+  L2Event,
+  L2EventName,
 } from './core/cache-events.js';
+export type {
+  SecondTier,
+  TierFill,
+  TierHit,
+  TierLookup,
+  TierMiss,
+  TierTicket,
+} from './core/l2/second-tier.js';
+export type { L2Stats } from './core/l2/l2-stats.js';
 export { CacheBus } from './core/bus/cache-bus.js';
 export type { CacheBusOptions } from './core/bus/cache-bus.options.js';
 export { DEFAULT_BUS_OPTIONS } from './core/bus/cache-bus.options.js';

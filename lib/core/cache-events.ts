@@ -27,6 +27,8 @@ export const CACHE_CHANNELS = Object.freeze({
   invalidation: 'hydracache:invalidation',
   /** The bus's connection state and failures: {@link BusEvent}. */
   bus: 'hydracache:bus',
+  /** The second tier's answers, failures and trust (`l2` setting): {@link L2Event}. */
+  l2: 'hydracache:l2',
   /**
    * Loader runs, a TracingChannel (`tracing:hydracache:load:start`, `:end`, `:asyncStart`,
    * `:asyncEnd`, `:error`); its context is a {@link LoadEvent}.
@@ -92,6 +94,32 @@ export interface BusEvent {
 export type BusEventName =
   'connected' | 'disconnected' | 'gap' | 'resync' | 'outage-flush' | 'publish-failure';
 
+/** Something the second tier (`l2` setting) did or suffered. */
+export interface L2Event {
+  /** The cache's `name` setting. */
+  readonly cache: string;
+  readonly event: L2EventName;
+  /** How long the call took in ms (calls to the tier only). */
+  readonly durationMs?: number;
+}
+
+/**
+ * The kinds of {@link L2Event}: `hit`, `miss`, `fill`, `refused-fill` (a version changed during the
+ * load, or its lease lapsed), `write` (a put), `error` and `timeout` (a call failed; the cache
+ * went on without the tier), `untrusted` (an invalidation could not reach it: not read until
+ * replayed) and `trusted` (replayed).
+ */
+export type L2EventName =
+  | 'hit'
+  | 'miss'
+  | 'fill'
+  | 'refused-fill'
+  | 'write'
+  | 'error'
+  | 'timeout'
+  | 'untrusted'
+  | 'trusted';
+
 /** Channel objects; exported for the core's guarded publish sites. */
 export const hitChannel = channel(CACHE_CHANNELS.hit);
 /** @see CACHE_CHANNELS.miss */
@@ -108,6 +136,8 @@ export const evictionChannel = channel(CACHE_CHANNELS.eviction);
 export const invalidationChannel = channel(CACHE_CHANNELS.invalidation);
 /** @see CACHE_CHANNELS.bus */
 export const busChannel = channel(CACHE_CHANNELS.bus);
+/** @see CACHE_CHANNELS.l2 */
+export const l2Channel = channel(CACHE_CHANNELS.l2);
 /** @see CACHE_CHANNELS.load */
 export const loadChannel = tracingChannel<unknown, LoadEvent>(CACHE_CHANNELS.load);
 

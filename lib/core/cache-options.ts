@@ -8,6 +8,8 @@ export interface CacheOptionsInit {
   ttl?: number;
   /** Invalidation tags: one string, an iterable of strings, or a TagSet. Default: none. */
   tags?: Iterable<string> | TagSet | string;
+  /** `false` keeps this entry out of the cache's second tier (`l2` setting): this instance only. Default: true. */
+  l2?: boolean;
 }
 
 /** A TTL in milliseconds, or a function of the loaded value giving one (adaptive TTL). */
@@ -98,6 +100,7 @@ export interface ResolvedOptions<T = unknown> extends ResilienceOptions {
   tags: readonly string[];
   resultTags: ((value: T) => unknown) | undefined;
   unless: ((value: T) => boolean) | undefined;
+  l2: boolean | undefined;
 }
 
 /** The resilience options of a load, each undefined for the cache's default. */
@@ -127,16 +130,18 @@ const LOAD_OPTION_FIELDS: FieldTable<Required<ResolvedOptions<any>>> = {
   resultTags: (fn, field) => checkFunction(fn as (value: unknown) => unknown, field)!,
   unless: (fn, field) => checkFunction(fn as (value: unknown) => boolean, field)!,
   ...RESILIENCE_FIELDS,
+  l2: checkBoolean,
 };
 const LOAD_OPTION_NAMES = Object.keys(LOAD_OPTION_FIELDS);
 /** The per-entry subset, for `put`. */
-const ENTRY_OPTION_FIELDS = { ttl: checkTtl, tags: LOAD_OPTION_FIELDS.tags };
+const ENTRY_OPTION_FIELDS = { ttl: checkTtl, tags: LOAD_OPTION_FIELDS.tags, l2: checkBoolean };
 
 const NO_OPTIONS: ResolvedOptions<any> = Object.freeze({
   ttl: undefined,
   tags: Object.freeze([]),
   resultTags: undefined,
   unless: undefined,
+  l2: undefined,
   grace: undefined,
   failSafeBackoff: undefined,
   timeout: undefined,
@@ -180,12 +185,13 @@ export function optionsLookValid(input: unknown): boolean {
   if (input === undefined || input === null || input instanceof CacheOptions) return true;
   if (typeof input !== 'object' || input === null) return false;
   if (Object.getPrototypeOf(input) !== Object.prototype) return false;
-  const { ttl, tags, resultTags, unless } = input as LoadOptionsInit<unknown>;
+  const { ttl, tags, resultTags, unless, l2 } = input as LoadOptionsInit<unknown>;
   if (
     !(ttl === undefined || (typeof ttl === 'number' && ttl > 0) || typeof ttl === 'function') ||
     !(tags === undefined || typeof tags === 'string' || isStringArray(tags)) ||
     !(resultTags === undefined || typeof resultTags === 'function') ||
-    !(unless === undefined || typeof unless === 'function')
+    !(unless === undefined || typeof unless === 'function') ||
+    !(l2 === undefined || typeof l2 === 'boolean')
   ) {
     return false;
   }
@@ -247,4 +253,10 @@ export function checkFunction<F>(fn: F | undefined, field: string): F | undefine
     throw CacheErrors.invalidOption(field, 'a function', fn);
   }
   return fn;
+}
+
+/** Checks a boolean option. */
+function checkBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw CacheErrors.invalidOption(field, 'true or false', value);
+  return value;
 }

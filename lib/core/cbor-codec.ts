@@ -34,7 +34,27 @@ export interface CborCodecOptions {
    * encoding an instance of one more fails (`E_ENCODE` in a cache). Default: 4096.
    */
   maxPrototypes?: number;
+  /**
+   * Classes whose instances come back as instances in *any* process (a second tier shared by
+   * several): their prototypes are numbered by their place in this list, so every process must
+   * list the same classes in the same order. Implies `exact`; the built-in Error classes are
+   * always known; an instance of a class not listed comes back as its nearest listed ancestor (a
+   * plain object at worst). Default: none.
+   */
+  classes?: readonly (abstract new (...args: never[]) => unknown)[];
 }
+
+/** Error prototypes every portable exact codec knows, before the listed classes. */
+const ERROR_PROTOTYPES = [
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AggregateError,
+].map((type) => type.prototype);
 
 /** Default of {@link CborCodecOptions.maxPrototypes}. */
 const MAX_PROTOTYPES = 4_096;
@@ -64,8 +84,10 @@ export class CborCodec implements Codec {
   /** Reused decode input for packed entries; cbor-x caches its DataView on it. */
   readonly #scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   #scratchBusy = false;
+  readonly #shared: boolean;
 
   constructor(options: CborCodecOptions = {}) {
+    this.#shared = options.sharedStructures === true;
     this.#encoder = options.sharedStructures
       ? new Encoder({ structures: [], copyBuffers: true })
       : new Encoder({ copyBuffers: true });
@@ -73,8 +95,16 @@ export class CborCodec implements Codec {
     if (!Number.isSafeInteger(max) || max < 0) {
       throw CacheErrors.invalidOption('maxPrototypes', 'a non-negative integer', max);
     }
-    const exact = options.exact ?? options.sharedStructures === true;
-    this.#registry = exact ? new PrototypeRegistry(max) : undefined;
+    const classes = options.classes;
+    if (
+      classes !== undefined &&
+      (!Array.isArray(classes) || classes.some((c) => typeof c !== 'function'))
+    ) {
+      throw CacheErrors.invalidOption('classes', 'an array of classes', classes);
+    }
+    const exact = classes !== undefined || (options.exact ?? options.sharedStructures === true);
+    const fixed = classes && [...ERROR_PROTOTYPES, ...classes.map((c) => c.prototype as object)];
+    this.#registry = exact ? new PrototypeRegistry(max, fixed) : undefined;
     if (exact) registerExactTags();
   }
 
@@ -133,6 +163,21 @@ export class CborCodec implements Codec {
       this.#scratchBusy = false;
       decoding.registry = outer;
     }
+  }
+
+  /** Internal: the stored form {@link pack} gives the encoding `bytes` (from a second tier). */
+  static fromBytes(bytes: Uint8Array): string | Uint8Array {
+    // A copy: the bytes may be a view into a connection's read buffer.
+    if (bytes.length > MAX_PACKED_BYTES) return Uint8Array.prototype.slice.call(bytes);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  }
+
+  /**
+   * True when an encoding decodes in any process with the same codec settings (no shared record
+   * structures, prototype ids only from a fixed `classes` list): what a second tier needs.
+   */
+  get portable(): boolean {
+    return !this.#shared && (this.#registry === undefined || this.#registry.closed);
   }
 
   /** Internal: the encoded size of what {@link pack} returned, in bytes. */

@@ -3,6 +3,7 @@ import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import type { Codec } from './cbor-codec.js';
 import type { ChangeSource } from './changes/change-source.js';
 import { CacheErrors } from './cache.errors.js';
+import type { SecondTier } from './l2/second-tier.js';
 import { checkTtl } from './cache-options.js';
 import type { HydraCache } from './hydra-cache.js';
 import {
@@ -10,6 +11,7 @@ import {
   checkCodec,
   checkCount,
   checkName,
+  checkSecondTier,
   type HydraCacheSettings,
 } from './hydra-cache.settings.js';
 import { isPlainObject } from './option-fields.js';
@@ -78,6 +80,17 @@ export class HydraCacheBuilder {
     const given = checkChangeSources(sources);
     const before = (this.#settings.changes ?? []) as readonly ChangeSource[];
     this.#settings.changes = [...before, ...given];
+    return this;
+  }
+
+  /**
+   * Shares entries with the other instances through `tier` (e.g. `redisL2({ url })`); values over
+   * `maxEntryBytes` (default 1 MiB) stay in this instance. Default: none.
+   */
+  l2(tier: SecondTier, options: { maxEntryBytes?: number } = {}): this {
+    this.#settings.l2 = checkSecondTier(tier);
+    if (options.maxEntryBytes !== undefined)
+      this.#settings.l2MaxEntryBytes = checkCount(options.maxEntryBytes, 'l2MaxEntryBytes');
     return this;
   }
 

@@ -2,6 +2,7 @@ import type { BusTransport } from './bus/bus-transport.js';
 import type { CacheBusOptions } from './bus/cache-bus.options.js';
 import { CacheErrors } from './cache.errors.js';
 import { isChangeSource, type ChangeSource } from './changes/change-source.js';
+import { isSecondTier, type SecondTier } from './l2/second-tier.js';
 import { RESILIENCE_FIELDS, checkTtl } from './cache-options.js';
 import { CborCodec, type Codec } from './cbor-codec.js';
 import { readOptions, type FieldTable } from './option-fields.js';
@@ -35,6 +36,18 @@ export interface HydraCacheSettings {
    * `close()`. What a source delivers is applied on this instance only. Default: none.
    */
   changes?: ChangeSource | readonly ChangeSource[];
+  /**
+   * A second tier shared by every instance (e.g. `redisL2({ url })` from
+   * `@hydracache/nestjs/redis`): a miss here reads it before running the loader, a load fills it,
+   * and invalidations reach it before the bus publishes them. Needs a portable codec: without a
+   * `codec` setting the cache then uses `new CborCodec()` (self-contained encodings; pass
+   * `new CborCodec({ classes: [...] })` for class instances); `codec: null` or a CborCodec with
+   * shared structures or process-local exact round trips is refused. Closed by `close()`.
+   * Default: none.
+   */
+  l2?: SecondTier;
+  /** Largest encoded value in bytes the second tier takes; larger ones stay in this instance. Default: 1 MiB. */
+  l2MaxEntryBytes?: number;
   /** Default `grace` of entries (ms, >= 0): how long past its TTL get-or-load may serve one stale. Default: 0. */
   grace?: number;
   /** Default `failSafeBackoff` (ms, >= 0): after fail-safe served a stale value, no loader call for the key meanwhile. Default: 10 000. */
@@ -59,8 +72,9 @@ export interface BusSettingWithOptions extends CacheBusOptions {
 }
 
 /** Settings after validation, defaults filled in. */
-export type ResolvedSettings = Required<Omit<HydraCacheSettings, 'bus' | 'changes'>> & {
+export type ResolvedSettings = Required<Omit<HydraCacheSettings, 'bus' | 'changes' | 'l2'>> & {
   bus: BusSetting | undefined;
+  l2: SecondTier | undefined;
   changes: readonly ChangeSource[];
 };
 
@@ -72,6 +86,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   defaultTtl: 300_000,
   maxCapacity: 10_000,
   maxEntryBytes: 16 * 1024 * 1024,
+  l2MaxEntryBytes: 1024 * 1024,
   grace: 0,
   failSafeBackoff: 10_000,
   timeout: 0,
@@ -97,6 +112,8 @@ const SETTING_FIELDS: FieldTable<HydraCacheSettings> = {
     return value as BusSetting;
   },
   changes: checkChangeSources,
+  l2: checkSecondTier,
+  l2MaxEntryBytes: checkCount,
   ...RESILIENCE_FIELDS,
 };
 
@@ -108,12 +125,10 @@ export function resolveSettings(settings: unknown): ResolvedSettings {
     defaultTtl: given.defaultTtl ?? DEFAULT_SETTINGS.defaultTtl,
     maxCapacity: given.maxCapacity ?? DEFAULT_SETTINGS.maxCapacity,
     maxEntryBytes: given.maxEntryBytes ?? DEFAULT_SETTINGS.maxEntryBytes,
-    // `null` (no codec) is a choice, not a missing value.
-    codec:
-      (settings as HydraCacheSettings).codec === null
-        ? null
-        : (given.codec ?? new CborCodec({ sharedStructures: true })),
+    codec: codecFor(settings as HydraCacheSettings, given),
     bus: given.bus,
+    l2: given.l2,
+    l2MaxEntryBytes: given.l2MaxEntryBytes ?? DEFAULT_SETTINGS.l2MaxEntryBytes,
     // The field check already turned one source into an array of them.
     changes: (given.changes as readonly ChangeSource[] | undefined) ?? [],
     grace: given.grace ?? DEFAULT_SETTINGS.grace,
@@ -168,4 +183,32 @@ export function checkChangeSources(value: unknown, field = 'changes'): readonly 
     }
   }
   return [...sources] as ChangeSource[];
+}
+
+/** Checks an `l2` setting: an object with the methods of a {@link SecondTier}. */
+export function checkSecondTier(value: unknown, field = 'l2'): SecondTier {
+  if (!isSecondTier(value)) {
+    throw CacheErrors.invalidOption(field, 'a second tier (e.g. redisL2({ url }))', value);
+  }
+  return value;
+}
+
+/**
+ * The codec of a cache. `null` (no codec) is a choice, not a missing value. With a second tier the
+ * encodings leave the process, so the default is a self-contained CborCodec, and a codec whose
+ * encodings only its own instance decodes (or none) is refused.
+ */
+function codecFor(settings: HydraCacheSettings, given: Partial<HydraCacheSettings>): Codec | null {
+  if (given.l2 === undefined) {
+    if (settings.codec === null) return null;
+    return given.codec ?? new CborCodec({ sharedStructures: true });
+  }
+  if (settings.codec === null || (given.codec instanceof CborCodec && !given.codec.portable)) {
+    throw CacheErrors.invalidOption(
+      'codec',
+      'a codec whose encodings decode in every instance (with l2: new CborCodec(), new CborCodec({ classes }), or a codec of your own)',
+      settings.codec === null ? null : 'a CborCodec with sharedStructures or exact',
+    );
+  }
+  return given.codec ?? new CborCodec();
 }

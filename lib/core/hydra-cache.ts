@@ -26,6 +26,9 @@ import {
   type HydraCacheSettings,
   type ResolvedSettings,
 } from './hydra-cache.settings.js';
+import type { L2Stats } from './l2/l2-stats.js';
+import { TierGuard } from './l2/tier-guard.js';
+import { TierLoads } from './l2/tier-loads.js';
 import { LapsedReads, type LoadResult } from './lapsed-reads.js';
 import { LoadCoordinator, MISS, type Loader } from './load-coordinator.js';
 import { LocalChanges, toWire, type CacheChange } from './local-changes.js';
@@ -70,11 +73,21 @@ export class HydraCache {
   readonly #bus: CacheBus | undefined;
   readonly #sources: AttachedSources;
   readonly #clock = new ReadClock();
+  /** The second tier (`l2` setting), guarded so that its failures never fail a call. */
+  readonly #l2: TierGuard | undefined;
 
   /** Creates a cache from plain settings; `HydraCache.local()` is the builder spelling. */
   constructor(settings: HydraCacheSettings = {}) {
     this.#settings = resolveSettings(settings);
     this.#values = new StoredValues(this.#settings.codec);
+    const l2 = this.#settings.l2;
+    this.#l2 =
+      l2 &&
+      new TierGuard(
+        this.#settings.name,
+        l2,
+        Math.min(this.#settings.l2MaxEntryBytes, l2.maxEntryBytes ?? Infinity),
+      );
     this.#store = new LruStore(this.#settings.maxCapacity, (entry, cause) =>
       this.#removed(entry, cause),
     );
@@ -89,6 +102,7 @@ export class HydraCache {
       this.#stats,
       this.#settings.maxEntryBytes,
       this.#settings.hardTimeout,
+      this.#l2 && new TierLoads(this.#l2, this.#values),
     );
     this.#lapsed = new LapsedReads(
       this.#store,
@@ -113,7 +127,14 @@ export class HydraCache {
       size: () => this.#store.size,
       loading: () => this.#loads.size,
     });
-    this.#sources = new AttachedSources(this.#settings.changes, this.#settings.name, this.#changes);
+    this.#sources = new AttachedSources(this.#settings.changes, this.#settings.name, {
+      // A source reports to every instance, and each bumps the second tier's versions: nobody
+      // else would, and its entries would outlive the change.
+      apply: (change) => {
+        void this.#l2?.invalidate(change);
+        return this.#changes.apply(change);
+      },
+    });
   }
 
   /** Starts a builder for a local cache. */
@@ -151,7 +172,14 @@ export class HydraCache {
       throw CacheErrors.entryTooLarge(k, bytes, this.#settings.maxEntryBytes);
     }
     this.#loads.supersede(k);
-    this.#changes.write(k, data, opts.tags, opts.ttl);
+    const ttl = this.#changes.write(k, data, opts.tags, opts.ttl);
+    await this.#putInTier(
+      k,
+      data,
+      opts.tags,
+      ttl,
+      opts.l2 !== false && bytes <= (this.#l2?.maxEntryBytes ?? 0),
+    );
     // Other instances drop their copy of the key (they reload it on their next miss).
     await this.#bus?.publish({ type: 'keys', keys: [k] });
   }
@@ -297,6 +325,11 @@ export class HydraCache {
     return this.#settings.maxCapacity;
   }
 
+  /** The second tier's counters, or undefined for a cache without `l2`. */
+  l2Stats(): L2Stats | undefined {
+    return this.#l2?.stats();
+  }
+
   /** The bus's counters, or undefined for a cache without a bus. */
   busStats(): CacheBusStats | undefined {
     return this.#bus?.stats();
@@ -324,7 +357,7 @@ export class HydraCache {
    * calls it on shutdown. Safe to call twice.
    */
   async close(): Promise<void> {
-    await Promise.all([this.#bus?.close(), this.#sources.close()]);
+    await Promise.all([this.#bus?.close(), this.#sources.close(), this.#l2?.close()]);
     this.#changes.apply({ type: 'flush' });
     this.#loads.close();
   }
@@ -338,8 +371,25 @@ export class HydraCache {
     const removed = this.#changes.apply(change);
     if (invalidationChannel.hasSubscribers)
       publishInvalidation(this.#settings.name, change, 'local', removed);
+    // The second tier first: an instance the bus reaches must not reload the old value from it.
+    await this.#l2?.invalidate(change);
     await this.#bus?.publish(toWire(change));
     return removed;
+  }
+
+  /** A put's value in the second tier, or (`l2: false`, too large) its key invalidated there. */
+  async #putInTier(
+    key: string,
+    data: unknown,
+    tags: readonly string[],
+    ttl: number,
+    share: boolean,
+  ): Promise<void> {
+    const l2 = this.#l2;
+    if (l2 === undefined) return;
+    const bytes = share ? this.#values.bytesOf(data) : undefined;
+    if (bytes === undefined) await l2.invalidate({ type: 'keys', keys: [key] });
+    else await l2.write(key, bytes, tags, ttl);
   }
 
   #countMiss(key: string): void {

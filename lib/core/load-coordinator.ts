@@ -15,6 +15,8 @@ import {
   type Flight,
   type LoadOutcome,
 } from './in-flight.js';
+import type { TierLoads } from './l2/tier-loads.js';
+import type { TierHit, TierTicket } from './l2/second-tier.js';
 import { WaitTimers, withHardTimeout } from './load-timeouts.js';
 import type { StoredValues } from './stored-values.js';
 import { tagList } from './tag-set.js';
@@ -31,14 +33,14 @@ export interface LoadHost {
   readonly cacheName: string;
   /** The decoded value stored for `key`, or MISS; an undecodable entry is dropped. */
   readForLoad(key: string): unknown;
-  /** Stores a finished load's result, which the coordinator has found fresh, with its load's resilience options. */
+  /** Stores a finished load's result, which the coordinator has found fresh, with its load's resilience options; returns the TTL (ms) it got. */
   storeLoaded(
     key: string,
     data: unknown,
     tags: readonly string[],
     ttl: number | undefined,
     options: ResilienceOptions,
-  ): void;
+  ): number;
 }
 
 /**
@@ -69,6 +71,8 @@ export class LoadCoordinator {
     private readonly maxEntryBytes: number,
     /** The cache's default hard timeout in ms (`Infinity` for none). */
     private readonly defaultHardTimeout: number,
+    /** The second tier a miss reads before its loader runs, and a load fills; none without `l2`. */
+    private readonly tier?: TierLoads,
   ) {}
 
   /** Loads callers can still join. */
@@ -112,7 +116,9 @@ export class LoadCoordinator {
     loader: Loader<T>,
   ): Promise<unknown> | undefined {
     if (this.#inFlight.has(key)) return undefined;
-    return this.#start(key, opts, loader, false).promise!;
+    // Nobody waits on a refresh; and it wants a newer value than the entry it replaces, which the
+    // second tier may still hold, so it skips the tier.
+    return this.#start(key, opts, loader, false, false).promise!;
   }
 
   /** The cache closed: no timer keeps the process alive any more, not even for a waiting caller. */
@@ -162,15 +168,24 @@ export class LoadCoordinator {
   /** Counts a join of `running`, whose hard timeout now keeps the process alive for the joiner. */
   #countJoin(key: string, running: Flight): void {
     // Still being called: its own loader asked for its key and would wait on itself.
-    if (running.promise === undefined) throw CacheErrors.reentrantLoad(key);
+    if (running.promise === undefined || running === this.#calling)
+      throw CacheErrors.reentrantLoad(key);
     this.stats.singleFlightJoins++;
     if (joinChannel.hasSubscribers) publishKeyEvent(joinChannel, this.host.cacheName, key);
     if (running.timer !== undefined) this.timers.hold(running.timer);
   }
 
-  /** Starts a load of `key`; `waited` when a caller waits on it (not a background refresh). */
-  #start<T>(key: string, opts: ResolvedOptions<T>, loader: Loader<T>, waited: boolean): Flight {
-    this.stats.loads++;
+  /**
+   * Starts a load of `key`: `waited` when a caller waits on it (not a background refresh),
+   * `viaTier` when it may be answered by the second tier before its loader runs.
+   */
+  #start<T>(
+    key: string,
+    opts: ResolvedOptions<T>,
+    loader: Loader<T>,
+    waited: boolean,
+    viaTier = true,
+  ): Flight {
     const flight: Flight = {
       key,
       tags: opts.tags,
@@ -182,7 +197,7 @@ export class LoadCoordinator {
       timer: undefined,
     };
     this.#inFlight.add(flight);
-    const run = this.#run(flight, opts, loader);
+    const run = this.#run(flight, opts, loader, viaTier);
     const hardTimeout = opts.hardTimeout ?? this.defaultHardTimeout;
     // No timer at all without a hard timeout.
     if (hardTimeout === Infinity) {
@@ -201,14 +216,30 @@ export class LoadCoordinator {
     return flight;
   }
 
-  async #run<T>(flight: Flight, opts: ResolvedOptions<T>, loader: Loader<T>): Promise<LoadOutcome> {
+  async #run<T>(
+    flight: Flight,
+    opts: ResolvedOptions<T>,
+    loader: Loader<T>,
+    viaTier: boolean,
+  ): Promise<LoadOutcome> {
+    let ticket: TierTicket | undefined;
     try {
-      const value = await (loadChannel.hasSubscribers
-        ? traceLoad(this.host.cacheName, flight.key, loader)
-        : loader());
+      // No await without a tier: the loader is then called synchronously, as it always was.
+      const lookup = viaTier ? this.tier?.lookup(flight.key, opts) : undefined;
+      const found = lookup === undefined ? undefined : await lookup;
+      if (found?.hit === true) {
+        const data = this.#fromTier(flight, opts, found);
+        if (data !== undefined) return { key: flight.key, data };
+      } else ticket = found?.ticket;
+      const value = await this.#callLoader(flight, loader);
       if (value === undefined) return { key: flight.key, data: undefined };
       const data = this.values.encode(flight.key, value);
-      if (!this.#store(flight, opts, value, data)) return { key: flight.key, data };
+      const { stale, filling } = this.#store(flight, opts, value, data, ticket);
+      if (filling !== undefined) {
+        ticket = undefined; // the fill uses it up
+        await filling;
+      }
+      if (!stale) return { key: flight.key, data };
       // A tag of the result was invalidated while it loaded, and callers kept joining the load
       // meanwhile, since its result tags were unknown until now. Those that joined after the load
       // recorded an invalidation may have arrived after this one and must not get a result that
@@ -216,29 +247,75 @@ export class LoadCoordinator {
       return { key: flight.key, data, retry: () => this.#joinOrStart(flight.key, opts, loader) };
     } finally {
       this.#inFlight.finish(flight);
+      // A lookup's reservation (a lease) for a load that failed or stored nothing.
+      if (ticket !== undefined) void this.tier!.release(flight.key, ticket);
     }
   }
 
-  /** Stores a load's result unless it is stale; returns true when a result tag made it stale. */
-  #store<T>(flight: Flight, opts: ResolvedOptions<T>, value: T, data: unknown): boolean {
+  /** The flight whose loader is being called right now (after a second-tier lookup). */
+  #calling: Flight | undefined;
+
+  /** Calls `flight`'s loader, marked as being called so that a re-entrant call is caught. */
+  #callLoader<T>(flight: Flight, loader: Loader<T>): T | PromiseLike<T> {
+    // Counted here, not when the load starts: a second-tier hit runs no loader.
+    this.stats.loads++;
+    const outer = this.#calling;
+    this.#calling = flight;
+    try {
+      return loadChannel.hasSubscribers
+        ? traceLoad(this.host.cacheName, flight.key, loader)
+        : loader();
+    } finally {
+      this.#calling = outer;
+    }
+  }
+
+  /**
+   * A second-tier hit as this cache's stored form, stored here too unless an invalidation
+   * overtook the lookup (its callers still get it, as with any load); undefined when it does
+   * not decode here (the loader runs instead).
+   */
+  #fromTier<T>(flight: Flight, opts: ResolvedOptions<T>, hit: TierHit): unknown {
+    const data = this.tier!.dataOf(hit);
+    if (data === undefined || flight.stale) return data;
+    this.host.storeLoaded(flight.key, data, hit.tags, hit.ttl, opts);
+    this.#inFlight.supersedeReleased(flight.key);
+    return data;
+  }
+
+  /**
+   * Stores a load's result unless it is stale, and fills the second tier with it when the load
+   * holds a `ticket`. `stale`: a result tag made it stale; `filling`: the fill, when one started.
+   */
+  #store<T>(
+    flight: Flight,
+    opts: ResolvedOptions<T>,
+    value: T,
+    data: unknown,
+    ticket: TierTicket | undefined,
+  ): { stale: boolean; filling?: Promise<void> } {
     const extra =
       opts.resultTags === undefined ? undefined : tagList(opts.resultTags(value), 'resultTags');
-    const resultTagStale = extra !== undefined && invalidatedDuring(flight, extra);
+    const stale = extra !== undefined && invalidatedDuring(flight, extra);
     // Any truthy answer counts: `unless: (v) => v.error` means "not when there is an error".
-    if (opts.unless?.(value)) return resultTagStale;
-    if (this.values.byteLength(data) > this.maxEntryBytes) return resultTagStale;
-    if (flight.stale || resultTagStale) {
+    if (opts.unless?.(value)) return { stale };
+    if (this.values.byteLength(data) > this.maxEntryBytes) return { stale };
+    if (flight.stale || stale) {
       this.stats.staleLoadDiscards++;
       if (staleDiscardChannel.hasSubscribers)
         publishKeyEvent(staleDiscardChannel, this.host.cacheName, flight.key);
-      return resultTagStale;
+      return { stale };
     }
     const tags = extra === undefined ? opts.tags : [...opts.tags, ...extra];
     const ttl = typeof opts.ttl === 'function' ? checkTtl(opts.ttl(value), 'ttl') : opts.ttl;
-    this.host.storeLoaded(flight.key, data, tags, ttl, opts);
+    const stored = this.host.storeLoaded(flight.key, data, tags, ttl, opts);
     // Loads released by a hard timeout started before this store: their results may not replace it.
     this.#inFlight.supersedeReleased(flight.key);
-    return false;
+    const filling =
+      ticket === undefined
+        ? undefined
+        : this.tier!.fill(flight.key, data, opts.tags, extra ?? [], stored, ticket);
+    return { stale: false, filling };
   }
 
   /**

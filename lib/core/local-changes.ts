@@ -33,14 +33,14 @@ export class LocalChanges {
     private readonly now: () => number,
   ) {}
 
-  /** Stores an encoded value under `key`, replacing any entry. */
+  /** Stores an encoded value under `key`, replacing any entry; returns the TTL (ms) it got. */
   write(
     key: string,
     data: unknown,
     tags: readonly string[],
     ttl: number | undefined,
     options?: ResilienceOptions,
-  ): void {
+  ): number {
     const settings = this.settings;
     // While the bus is disconnected, no entry may outlive the bound on serving unheard-of data,
     // and none is served stale past it either (no grace then).
@@ -60,6 +60,7 @@ export class LocalChanges {
     const entry = new Entry(key, data, expiresAt, tags, resilience);
     this.store.set(entry);
     this.tags.add(entry);
+    return ms;
   }
 
   /**

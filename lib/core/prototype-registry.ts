@@ -15,8 +15,27 @@ export class PrototypeRegistry {
   ]);
   readonly #prototypes: (object | null)[] = [Object.prototype, null];
 
-  /** @param max how many prototypes besides `Object.prototype` and `null` may be registered. */
-  constructor(readonly max: number) {}
+  /**
+   * @param max how many prototypes besides `Object.prototype` and `null` may be registered.
+   * @param fixed prototypes registered at once, in order (ids 2, 3, ...). Given, the registry is
+   * closed: it registers nothing more, and an object of another prototype gets the id of its
+   * nearest ancestor that is registered (`Object.prototype` at worst: a plain object). Two
+   * registries built with the same list give the same ids, in any process.
+   */
+  constructor(
+    readonly max: number,
+    fixed?: readonly (object | null)[],
+  ) {
+    this.closed = fixed !== undefined;
+    for (const proto of fixed ?? []) {
+      if (this.#ids.has(proto)) continue;
+      this.#ids.set(proto, this.#prototypes.length);
+      this.#prototypes.push(proto);
+    }
+  }
+
+  /** True when built with a fixed list: ids then mean the same in every process. */
+  readonly closed: boolean;
 
   /** Number of prototypes registered besides `Object.prototype` and `null`. */
   get size(): number {
@@ -27,6 +46,7 @@ export class PrototypeRegistry {
   idOf(proto: object | null): number {
     const known = this.#ids.get(proto);
     if (known !== undefined) return known;
+    if (this.closed) return this.#nearest(proto);
     if (this.size >= this.max) {
       const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
       throw new RangeError(
@@ -39,6 +59,15 @@ export class PrototypeRegistry {
     this.#prototypes.push(proto);
     this.#ids.set(proto, id);
     return id;
+  }
+
+  /** The id of the nearest registered ancestor of `proto` (closed registries). */
+  #nearest(proto: object | null): number {
+    for (let p = proto; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+      const id = this.#ids.get(p);
+      if (id !== undefined) return id;
+    }
+    return 0;
   }
 
   /** The prototype registered as `id`; throws for an id this registry never gave out. */

@@ -50,6 +50,21 @@ export class StoredValues {
   }
 
   /**
+   * The bytes of stored `data`, for a second tier: the codec's own encoding, never a second
+   * serialisation (a packed entry is latin1 text of those bytes). Undefined with no codec.
+   */
+  bytesOf(data: unknown): Uint8Array | undefined {
+    if (this.#codec === null) return undefined;
+    return typeof data === 'string' ? Buffer.from(data, 'latin1') : (data as Uint8Array);
+  }
+
+  /** The stored form of `bytes` a second tier returned (what {@link bytesOf} was given). */
+  fromBytes(bytes: Uint8Array): unknown {
+    if (this.#cbor === undefined) return bytes;
+    return CborCodec.fromBytes(bytes);
+  }
+
+  /**
    * A caller's own copy of a load's value. With the built-in codec, callers after the first get
    * clones of a private decoded template when it is plain data (see plain-copy.ts): a stampede of
    * thousands of joiners then decodes twice instead of once per caller.

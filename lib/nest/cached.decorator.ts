@@ -38,6 +38,8 @@ export interface CachedOptions<A extends unknown[] = any[], R = any> {
   unless?: (result: R, ...args: A) => boolean;
   /** The name of the cache to use, as registered with `HydraCacheModule.forRoot({ name })`. Default: the default cache. */
   cache?: string;
+  /** `false` keeps results out of the cache's second tier (`l2` setting): this instance only. Default: true. */
+  l2?: boolean;
   /** ms (>= 0) past the TTL a result may be served stale. Default: the cache's `grace` (0). */
   grace?: number;
   /** ms (>= 0) the method is not called again after fail-safe served a stale result. Default: the cache's (10 000). */
@@ -132,6 +134,7 @@ const CACHED_FIELDS = [
   'namespace',
   'unless',
   'cache',
+  'l2',
   ...(Object.keys(RESILIENCE_FIELDS) as (keyof ResilienceOptions)[]),
 ];
 
@@ -143,9 +146,8 @@ interface CachedPlan<A extends unknown[], R> {
 
 /** Validates the options once, at decoration time, and precomputes what does not vary per call. */
 function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): CachedPlan<A, R> {
-  const { key, ttl, tags, resultTags, namespace, unless, cache, ...resilience } = checkOptionFields<
-    CachedOptions<A, R>
-  >(options, '@Cached', CACHED_FIELDS);
+  const { key, ttl, tags, resultTags, namespace, unless, cache, l2, ...resilience } =
+    checkOptionFields<CachedOptions<A, R>>(options, '@Cached', CACHED_FIELDS);
   if (ttl !== undefined && typeof ttl !== 'function') checkTtl(ttl, 'ttl');
   for (const [field, value] of Object.entries(resilience)) {
     if (value !== undefined) RESILIENCE_FIELDS[field as keyof ResilienceOptions](value, field);
@@ -155,9 +157,12 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
   }
   checkFunction(resultTags, 'resultTags');
   checkFunction(unless, 'unless');
+  if (l2 !== undefined && typeof l2 !== 'boolean') {
+    throw CacheErrors.invalidOption('l2', 'true or false', l2);
+  }
   const fixedTags = typeof tags === 'function' ? undefined : tagList(tags ?? [], 'tags');
   const fixedTtl = typeof ttl === 'function' ? undefined : ttl;
-  const fixedOptions: LoadOptionsInit<R> = { ttl: fixedTtl, tags: fixedTags, ...resilience };
+  const fixedOptions: LoadOptionsInit<R> = { ttl: fixedTtl, tags: fixedTags, l2, ...resilience };
   const perCall =
     fixedTags === undefined ||
     resultTags !== undefined ||
@@ -175,6 +180,7 @@ function planCached<A extends unknown[], R>(options: CachedOptions<A, R>): Cache
       perCall
         ? {
             ...resilience,
+            l2,
             ttl: typeof ttl === 'function' ? (result: R) => ttl(result, ...args) : ttl,
             tags: fixedTags ?? tagList(fromArgs(tags!, args), 'tags'),
             resultTags: resultTags && ((result: R) => resultTags(result, ...args)),

@@ -3,6 +3,7 @@ import type {
   BusEvent,
   CacheKeyEvent,
   InvalidationEvent,
+  L2Event,
   LoadEvent,
 } from '../core/cache-events.js';
 import type { HydraCache } from '../core/hydra-cache.js';
@@ -40,6 +41,10 @@ export class CacheMeters {
     [ATTRIBUTES.cacheName]: event.cache,
     [ATTRIBUTES.busTransport]: event.transport,
     [ATTRIBUTES.busEvent]: event.event,
+  }));
+  readonly #l2Events = new Tally<L2Event>((event) => ({
+    [ATTRIBUTES.cacheName]: event.cache,
+    [ATTRIBUTES.l2Event]: event.event,
   }));
   readonly #loadDuration: Histogram;
   readonly #loadStarts = new Map<LoadEvent, number>();
@@ -83,6 +88,9 @@ export class CacheMeters {
     counter(METRICS.busEvents, 'Bus events, by event and transport.', '{event}', (r) =>
       this.#busEvents.report(r),
     );
+    counter(METRICS.l2Events, 'Second-tier events, by event.', '{event}', (r) =>
+      this.#l2Events.report(r),
+    );
     const gauge = (name: string, description: string, read: (cache: HydraCache) => number): void =>
       meter.createObservableGauge(name, { description, unit: '{entry}' }).addCallback((r) => {
         for (const cache of this.#observed) {
@@ -123,6 +131,11 @@ export class CacheMeters {
   /** Something happened to a bus. */
   busEvent(event: BusEvent): void {
     this.#busEvents.add(event.cache, `${event.transport}\u0000${event.event}`, event);
+  }
+
+  /** Something happened in a second tier. */
+  l2Event(event: L2Event): void {
+    this.#l2Events.add(event.cache, event.event, event);
   }
 
   /** A load started: notes its start time. */

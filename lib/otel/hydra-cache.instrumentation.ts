@@ -4,6 +4,7 @@ import {
   CACHE_CHANNELS,
   loadChannel,
   type BusEvent,
+  type L2Event,
   type CacheKeyEvent,
   type InvalidationEvent,
   type LoadEvent,
@@ -94,6 +95,7 @@ export class HydraCacheInstrumentation {
     this.#on(CACHE_CHANNELS.eviction, (e: CacheKeyEvent) => m?.evicted(e));
     this.#on(CACHE_CHANNELS.invalidation, (e: InvalidationEvent) => m?.invalidated(e));
     this.#on(CACHE_CHANNELS.bus, (e: BusEvent) => m?.busEvent(e));
+    this.#on(CACHE_CHANNELS.l2, (e: L2Event) => m?.l2Event(e));
     loadChannel.subscribe(this.#loadHandlers);
     return this;
   }

@@ -24,6 +24,8 @@ export const METRICS = Object.freeze({
   invalidatedEntries: 'hydracache.cache.invalidated_entries',
   /** Counter {event}: bus events by `bus.event` and `bus.transport`. */
   busEvents: 'hydracache.bus.events',
+  /** Counter {event}: second-tier events by `l2.event` (hit, miss, fill, refused-fill, write, error, timeout, untrusted, trusted). */
+  l2Events: 'hydracache.l2.events',
   /** Gauge {entry}: entries stored now (observed caches only). */
   size: 'hydracache.cache.size',
   /** Gauge {entry}: the `maxCapacity` setting (observed caches only). */
@@ -48,6 +50,8 @@ export const ATTRIBUTES = Object.freeze({
   invalidationOrigin: 'cache.invalidation.origin',
   /** The bus event: `connected`, `disconnected`, `gap`, `resync`, `outage-flush`, `publish-failure`. */
   busEvent: 'bus.event',
+  /** The second-tier event (see `hydracache.l2.events`). */
+  l2Event: 'l2.event',
   /** The bus transport's name (`redis`, `memory`). */
   busTransport: 'bus.transport',
   /** The sanitized key, only with the `keyAttribute` option. */

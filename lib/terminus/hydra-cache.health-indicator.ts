@@ -22,7 +22,8 @@ const BUS_DOWN: readonly BusDownStatus[] = ['degraded', 'down', 'up'];
 /**
  * A `@nestjs/terminus` health indicator for the application's {@link HydraCache}: reports its name,
  * size and capacity, and its bus's state when it has one (connected, when it last connected,
- * disconnects, gaps, resyncs, publish failures, retry queue). Add it to the providers of the module holding your health
+ * disconnects, gaps, resyncs, publish failures, retry queue), and its second tier's trust and
+ * counters when it has one. Add it to the providers of the module holding your health
  * controller (which imports `TerminusModule`).
  */
 @Injectable()
@@ -48,6 +49,18 @@ export class HydraCacheHealthIndicator {
       size: stats.size,
       capacity: this.cache.maxCapacity,
     };
+    const l2 = this.cache.l2Stats();
+    // Informational: an untrusted or failing tier costs loads, never correctness, so it stays up.
+    if (l2 !== undefined) {
+      data.l2 = {
+        trusted: l2.trusted,
+        pendingInvalidations: l2.pendingInvalidations,
+        hits: l2.hits,
+        misses: l2.misses,
+        errors: l2.errors,
+        timeouts: l2.timeouts,
+      };
+    }
     const bus = this.cache.busStats();
     if (bus === undefined) return session.up(data);
     data.bus = {

@@ -41,6 +41,7 @@ describe('HydraCache.local() builder', () => {
       defaultTtl: 300_000,
       maxCapacity: 10_000,
       maxEntryBytes: 16 * 1024 * 1024,
+      l2MaxEntryBytes: 1024 * 1024,
       grace: 0,
       failSafeBackoff: 10_000,
       timeout: 0,

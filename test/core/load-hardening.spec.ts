@@ -138,7 +138,7 @@ describe('options the cache would otherwise ignore', () => {
     const error = await errorOf(cache.getOrLoad('k', { ttls: 5 } as object, () => 1));
     expect(error.message).toBe(
       'Unknown option "ttls" in options: expected one of ttl, tags, resultTags, unless, grace, ' +
-        'failSafeBackoff, timeout, hardTimeout, refreshAhead, ttlJitter.',
+        'failSafeBackoff, timeout, hardTimeout, refreshAhead, ttlJitter, l2.',
     );
   });
 

@@ -9,7 +9,11 @@ import type { ChangeSource } from './change-source.js';
 export class AttachedSources {
   readonly #sources: readonly ChangeSource[];
 
-  constructor(sources: readonly ChangeSource[], cacheName: string, changes: LocalChanges) {
+  constructor(
+    sources: readonly ChangeSource[],
+    cacheName: string,
+    changes: Pick<LocalChanges, 'apply'>,
+  ) {
     this.#sources = sources;
     const sink = {
       cacheName,

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:l2` (builds first): HydraCache's Redis second tier beside bentocache (memory L1 +
+ * Redis L2 + bus) and cache-manager (memory + @keyv/redis), on one Redis (REDIS_URL, default
+ * redis://127.0.0.1:6379), in the same run. Writes bench/l2/RESULTS.md.
+ *   KEYS=2000   keys a writer fills, then cold replicas read (every read an L2 hit)
+ *   ROUNDS=3    rounds per system, interleaved; medians reported
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SYSTEMS } from './systems.js';
+
+const URL_ = process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
+const KEYS = Number(process.env.KEYS ?? 2_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const CONCURRENCY = 32;
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const NODE = fileURLToPath(new URL('./stampede-node.js', import.meta.url));
+
+const value = (i) => ({ id: i, name: `user ${i}`, roles: ['a', 'b'], score: i * 1.5 });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p99 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)];
+
+/** One round: a writer fills KEYS keys; a cold replica reads them one by one, another concurrently. */
+async function hitRound(system) {
+  const prefix = `bench-l2-${randomBytes(4).toString('hex')}`;
+  const make = () => SYSTEMS[system]({ url: URL_, prefix });
+  const writer = await make();
+  for (let i = 0; i < KEYS; i++) await writer.load(`k${i}`, async () => value(i));
+  let loaderCalls = 0;
+  const loader = (i) => async () => {
+    loaderCalls++;
+    return value(i);
+  };
+  const serial = await make();
+  const latencies = [];
+  const warmStart = performance.now();
+  for (let i = 0; i < KEYS; i++) {
+    const t = process.hrtime.bigint();
+    await serial.load(`k${i}`, loader(i));
+    latencies.push(Number(process.hrtime.bigint() - t) / 1_000);
+  }
+  const warmMs = performance.now() - warmStart;
+  const parallel = await make();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < KEYS) {
+        const i = next++;
+        await parallel.load(`k${i}`, loader(i));
+      }
+    }),
+  );
+  const throughput = KEYS / ((performance.now() - started) / 1_000);
+  await Promise.all([writer.close(), serial.close(), parallel.close()]);
+  return {
+    medianUs: median(latencies),
+    p99Us: p99(latencies),
+    throughput,
+    warmMs,
+    loaderCalls,
+    label: serial.label,
+  };
+}
+
+/** Three replicas, CALLS concurrent loads each of one cold key: how many loader runs in total. */
+async function stampede(system, lease) {
+  const prefix = `bench-l2-${randomBytes(4).toString('hex')}`;
+  const children = [0, 1, 2].map(() =>
+    fork(NODE, [system, URL_, prefix, 'hot', '50', '100', lease ? '1' : '0']),
+  );
+  await Promise.all(children.map((c) => new Promise((r) => c.once('message', r))));
+  const results = children.map((c) => new Promise((r) => c.once('message', r)));
+  children.forEach((c) => c.send('go'));
+  const runs = (await Promise.all(results)).reduce((sum, m) => sum + m.runs, 0);
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))),
+  );
+  return runs;
+}
+
+const systems = ['hydracache', 'bentocache', 'cacheManager'];
+const rounds = Object.fromEntries(systems.map((s) => [s, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  for (const system of systems) {
+    const result = await hitRound(system);
+    rounds[system].push(result);
+    console.log(
+      `round ${r + 1} ${result.label}: median ${result.medianUs.toFixed(0)} us, ${result.throughput.toFixed(0)} ops/s, loader calls ${result.loaderCalls}`,
+    );
+  }
+}
+const stampedes = [
+  ['HydraCache (redisL2, no lease)', await stampede('hydracache', false)],
+  ['HydraCache (redisL2, lease)', await stampede('hydracache', true)],
+  ['bentocache 1.6', await stampede('bentocache', false)],
+  ['cache-manager 7', await stampede('cacheManager', false)],
+];
+for (const [label, runs] of stampedes) console.log(`stampede ${label}: ${runs} loader runs`);
+
+const row = (system) => {
+  const rs = rounds[system];
+  return {
+    label: rs[0].label,
+    medianUs: median(rs.map((r) => r.medianUs)),
+    p99Us: median(rs.map((r) => r.p99Us)),
+    throughput: median(rs.map((r) => r.throughput)),
+    warmMs: median(rs.map((r) => r.warmMs)),
+    loaderCalls: Math.max(...rs.map((r) => r.loaderCalls)),
+  };
+};
+const rows = systems.map(row);
+const base = rows[0];
+const lines = [
+  '# Redis second tier benchmark',
+  '',
+  `Run ${new Date().toISOString()} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, one Redis at ${URL_} shared with the machine's other work. ${KEYS} keys, ${ROUNDS} interleaved rounds per system, medians of the rounds.`,
+  '',
+  '## L2 hits on a cold replica',
+  '',
+  'A writer replica loads the keys; a cold replica then reads each once (every read misses its L1 and hits Redis): latency of one read at a time, then throughput with 32 reads in flight (a third replica). Warm-up is the time the serial replica took for all keys, with the loader calls it made (0: everything came from Redis).',
+  '',
+  '| system | median latency (µs) | p99 (µs) | throughput (reads/s) | vs HydraCache | warm-up (ms) | loader calls |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${r.label} | ${r.medianUs.toFixed(0)} | ${r.p99Us.toFixed(0)} | ${r.throughput.toFixed(0)} | ${(r.throughput / base.throughput).toFixed(2)}x | ${r.warmMs.toFixed(0)} | ${r.loaderCalls} |`,
+  ),
+  '',
+  '## Stampede across three processes',
+  '',
+  'Three replica processes each fire 50 concurrent loads of one cold key whose loader takes 100 ms; the loader runs counted over all three.',
+  '',
+  '| system | loader runs |',
+  '|---|---:|',
+  ...stampedes.map(([label, runs]) => `| ${label} | ${runs} |`),
+  '',
+  '## Reading',
+  '',
+  "- What HydraCache's L2 hit does that the others do not: one Lua script (EVALSHA) reads the entry and checks the versions it was filled under against the current ones (the tier's, the key's, each tag's), so an entry a tag invalidation or a lost version key made stale is never served; bentocache and cache-manager issue a plain GET. On this machine an EVALSHA costs more than a GET by itself; the difference is the price of the cross-node stale-load check.",
+  '- Per-process single-flight keeps each replica to one loader run in every system; only the opt-in lease (`redisL2({ lease })`) makes it one run for all three.',
+  '- The machine is shared (2 cores, other jobs running): the rounds vary by tens of percent; compare systems within one run, not across runs.',
+  '',
+];
+writeFileSync(RESULTS, lines.join('\n'));
+console.log(`wrote ${RESULTS}`);
