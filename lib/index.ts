@@ -75,6 +75,9 @@ export {
   CacheRoute,
   CACHE_ROUTE_METADATA,
   CACHE_STATUS,
+  HydraCacheHttpModule,
+  HTTP_CACHE_OPTIONS,
+  DEFAULT_PRIVATE_HEADERS,
 } from './http/index.js';
 export type {
   CacheRouteOptions,
@@ -83,4 +86,5 @@ export type {
   RouteTags,
   TagHeader,
   CacheOutcome,
+  HttpCacheOptions,
 } from './http/index.js';

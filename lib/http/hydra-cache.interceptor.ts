@@ -1,20 +1,36 @@
 import {
+  Inject,
   Injectable,
   Logger,
+  Optional,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
   type OnModuleInit,
 } from '@nestjs/common';
-import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { lastValueFrom, of, type Observable } from 'rxjs';
+import { CacheError } from '../core/cache.errors.js';
 import { HydraCache } from '../core/hydra-cache.js';
 import { writeCacheHeaders, type CacheOutcome, type HeaderWriter } from './cache-headers.js';
 import type { RouteRequest } from './cache-route.decorator.js';
-import { responseEntry, type CachedResponse, type RouteResponse } from './cached-response.js';
-import { answerNotModifiedOnFastify, markNotModified, noneMatch } from './conditional-request.js';
+import {
+  bodyKind,
+  responseEntry,
+  type CachedResponse,
+  type RouteResponse,
+} from './cached-response.js';
+import {
+  answerNotModifiedOnFastify,
+  markNotModified,
+  noneMatch,
+  tagAtSend,
+} from './conditional-request.js';
+import { HTTP_CACHE_OPTIONS, type HttpCacheOptions } from './http-cache.options.js';
+import { isOutermostInterceptor } from './interceptor-position.js';
 import { hasUndeclaredCredentials, routeKey } from './route-cache-key.js';
 import { RouteSettingsReader, requestTags, type RouteSettings } from './route-settings.js';
+import { ALREADY_SENT, sendStored } from './stored-reply.js';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 const RESULT_TAGS = (entry: CachedResponse | undefined) => entry?.resultTags ?? NO_TAGS;
@@ -23,29 +39,43 @@ const RESULT_TAGS = (entry: CachedResponse | undefined) => entry?.resultTags ?? 
  * Caches whole responses of GET/HEAD routes marked with `@CacheRoute` (on the route or its
  * controller) through `HydraCache.getOrLoad`: concurrent misses run the handler once, tags and
  * stale-load safety come from the core. Sends `Cache-Status`, `X-Cache`, `ETag`, `Age` and
- * `Cache-Control`, and answers a matching `If-None-Match` with 304 before the handler runs.
- * Routes without `@CacheRoute` pass through untouched, also when registered as `APP_INTERCEPTOR`.
+ * `Cache-Control`, and answers a matching `If-None-Match` with 304. Where it is the outermost
+ * interceptor it stores and serves the bytes sent; otherwise the handler's result, class
+ * instances included, so outer interceptors (a serializer) still apply on a hit. Routes without
+ * `@CacheRoute` pass through untouched, also when registered as `APP_INTERCEPTOR`; without a
+ * `HydraCache` (a unit-test module without `HydraCacheModule`) every route does, after one warning.
  */
 @Injectable()
 export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
   readonly #routes: RouteSettingsReader;
   /** Keys whose handler runs right now in this interceptor: a request finding one joined it. */
   readonly #loading = new Set<string>();
-  /** Handlers already warned about for returning class instances. */
+  /** Handlers already warned about (a body the codec refused, or lost the classes of). */
   readonly #warned = new WeakSet<object>();
   readonly #logger = new Logger('HydraCacheInterceptor');
   #fastify = false;
 
   constructor(
-    protected readonly cache: HydraCache,
+    @Optional() @Inject(HydraCache) protected readonly cache: HydraCache | undefined,
     protected readonly reflector: Reflector,
     protected readonly adapterHost: HttpAdapterHost,
+    @Optional() @Inject(HTTP_CACHE_OPTIONS) options?: HttpCacheOptions,
+    @Optional() config?: ApplicationConfig,
   ) {
-    this.#routes = new RouteSettingsReader(reflector);
+    this.#routes = new RouteSettingsReader(reflector, options ?? {}, (controller, handler) =>
+      isOutermostInterceptor(this, controller, handler, config),
+    );
   }
 
-  /** On Fastify, adds the hook that sends this interceptor's 304s (Express needs none). */
+  /** On Fastify, adds the hook that sends 304s and send-time ETags (Express needs none). */
   onModuleInit(): void {
+    if (this.cache === undefined) {
+      this.#logger.warn(
+        'No HydraCache to store responses in: routes marked @CacheRoute run uncached. Import ' +
+          'HydraCacheModule.forRoot() (in a unit test, too, to test caching; see docs/testing.md).',
+      );
+      return;
+    }
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() !== 'fastify') return;
     this.#fastify = true;
@@ -63,7 +93,7 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     context: ExecutionContext,
     next: CallHandler,
   ): Observable<unknown> | Promise<Observable<unknown>> {
-    if (context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http' || this.cache === undefined) return next.handle();
     const route = this.#routes.read(context.getClass(), context.getHandler());
     if (route === null) return next.handle();
     const http = context.switchToHttp();
@@ -75,27 +105,28 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
       this.#writeHeaders(response, route, 'bypass');
       return next.handle();
     }
-    return this.#serve(context, next, route, key, request, response);
+    return this.#serve(this.cache, context, next, route, key, request, response);
   }
 
   /**
    * The cache key of the request, or undefined to serve it uncached. The extension point: the
-   * default is method + path + sorted query + `vary` header values (+ the route's `key`), and
-   * undefined for requests carrying `Authorization` or `Cookie` the route does not declare.
+   * default is method + host + path + sorted query + `vary` header values (+ the route's `key`),
+   * and undefined for requests carrying a private header the route does not declare.
    */
   protected trackBy(context: ExecutionContext): string | undefined {
     const route = this.#routes.read(context.getClass(), context.getHandler());
     if (route === null) return undefined;
     const request = context.switchToHttp().getRequest<RouteRequest>();
-    const base = routeKey(request, route.vary);
+    const base = routeKey(request, route.vary, route.varyByHost);
     if (route.key === undefined) {
-      return hasUndeclaredCredentials(request, route.vary) ? undefined : base;
+      return hasUndeclaredCredentials(request, route.vary, route.privateHeaders) ? undefined : base;
     }
     const variation = route.key(request, context);
     return variation === undefined ? undefined : `${base}${JSON.stringify(String(variation))}`;
   }
 
   async #serve(
+    cache: HydraCache,
     context: ExecutionContext,
     next: CallHandler,
     route: RouteSettings,
@@ -106,27 +137,24 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     const tags = route.tags === undefined ? NO_TAGS : requestTags(route, request, context);
     const joining = this.#loading.has(key);
     let ran: { body: unknown } | undefined;
-    const { value: entry, status } = await this.cache.getOrLoadWithStatus<
-      CachedResponse | undefined
-    >(
-      key,
+    const options =
       route.grace === undefined
         ? { ttl: route.ttl, tags, resultTags: RESULT_TAGS }
-        : { ttl: route.ttl, tags, resultTags: RESULT_TAGS, grace: route.grace },
-      async () => {
+        : { ttl: route.ttl, tags, resultTags: RESULT_TAGS, grace: route.grace };
+    const loaded = await cache
+      .getOrLoadWithStatus<CachedResponse | undefined>(key, options, async () => {
         this.#loading.add(key);
         try {
           const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
           ran = { body };
-          const entry = responseEntry(body, response, route.resultTags);
-          if (entry === 'class-instance') this.#warnClassInstance(context);
-          return entry === 'class-instance' ? undefined : entry;
+          return responseEntry(body, response, route);
         } finally {
           this.#loading.delete(key);
         }
-      },
-    );
-    if (entry === undefined) {
+      })
+      .catch((error: unknown) => this.#unencodable(error, context));
+    const entry = loaded?.value;
+    if (entry === undefined || this.#lostClasses(entry, ran, context)) {
       // Not cacheable: this request's handler result is sent as is; a request that joined such
       // a load runs its own handler, as it would have without the cache.
       this.#writeHeaders(response, route, 'not-stored');
@@ -134,6 +162,7 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     }
     // A load an invalidation overtook (stale-load safety) or an entry over maxEntryBytes is
     // handed back but not stored: only a miss pays this check.
+    const status = loaded!.status;
     const outcome: CacheOutcome =
       status === 'stale' || status === 'failSafe'
         ? 'stale'
@@ -141,17 +170,50 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
           ? joining
             ? 'collapsed'
             : 'hit'
-          : (await this.cache.containsKey(key))
+          : (await cache.containsKey(key))
             ? 'stored'
             : 'not-stored';
     this.#writeHeaders(response, route, outcome, entry, tags);
-    if (noneMatch(request.headers['if-none-match'], entry.etag)) {
+    const notModified =
+      entry.etag !== null && noneMatch(request.headers['if-none-match'], entry.etag);
+    if (entry.kind === 'bytes' && route.outermost) {
+      sendStored(this.#fastify, response, entry, notModified, request.method === 'HEAD');
+      return ALREADY_SENT;
+    }
+    if (notModified) {
       // Express answers 304 itself when the ETag just set matches (req.fresh); Fastify by the hook.
       if (this.#fastify) markNotModified(request);
       return of(undefined);
     }
+    if (entry.kind === 'bytes') return of(JSON.parse(entry.text)); // a trackBy shared across routes
+    if (entry.etag === null) tagAtSend(this.#fastify, request, response);
     // A stale answer is the cached body even when this request started the refresh.
     return of(ran === undefined || outcome === 'stale' ? entry.body : ran.body);
+  }
+
+  /** A load the codec could not encode (`E_ENCODE`) is served uncached, after one warning. */
+  #unencodable(error: unknown, context: ExecutionContext): undefined {
+    if (!(error instanceof CacheError) || error.code !== 'E_ENCODE') throw error;
+    this.#warnOnce(
+      context,
+      `returned a body the cache cannot encode, so its response is not cached (${error.message}).`,
+    );
+    return undefined;
+  }
+
+  /**
+   * True when an entry stored with class instances came back without them (a codec without
+   * `exact`): a serializer outside this interceptor would no longer apply, so it is not served.
+   */
+  #lostClasses(entry: CachedResponse, ran: unknown, context: ExecutionContext): boolean {
+    if (entry.kind !== 'value' || !entry.instances || ran !== undefined) return false;
+    if (bodyKind(entry.body) === 'class-instance') return false;
+    this.#warnOnce(
+      context,
+      "returns class instances, which this cache's codec does not keep (use the default codec, " +
+        'or one with exact: true), so its responses are served uncached.',
+    );
+    return true;
   }
 
   #writeHeaders(
@@ -169,7 +231,8 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     const cached = entry !== undefined;
     writeCacheHeaders(headers, {
       outcome,
-      etag: entry?.etag,
+      cached,
+      etag: entry?.etag ?? undefined,
       age: cached ? Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000)) : undefined,
       // A body the cache did not keep (e.g. a load an invalidation overtook) is not for sharing.
       maxAge: cached && outcome !== 'not-stored' ? route.maxAge : undefined,
@@ -183,15 +246,10 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     });
   }
 
-  #warnClassInstance(context: ExecutionContext): void {
+  #warnOnce(context: ExecutionContext, problem: string): void {
     const handler = context.getHandler();
     if (this.#warned.has(handler)) return;
     this.#warned.add(handler);
-    this.#logger.warn(
-      `${context.getClass().name}.${handler.name} returned a class instance, so its response is not cached: ` +
-        'a cached response is the body as sent, which a serializer after this interceptor would still change. Register ' +
-        'HydraCacheInterceptor outside ClassSerializerInterceptor (before it in @UseInterceptors, or as ' +
-        'the earlier APP_INTERCEPTOR) so it caches the serialized body, or return plain data.',
-    );
+    this.#logger.warn(`${context.getClass().name}.${handler.name} ${problem}`);
   }
 }
