@@ -89,7 +89,11 @@ export function bodyKind(body: unknown, depth = 0): BodyKind {
  * `Empty.prototype` has a null prototype). Neither is a class instance.
  */
 function isDictionary(body: object): boolean {
-  for (let proto = Object.getPrototypeOf(body); proto !== null; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = Object.getPrototypeOf(body);
+    proto !== null;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     if (proto === Object.prototype) return Object.getPrototypeOf(body) === Object.prototype;
     if (Object.prototype.hasOwnProperty.call(proto, 'constructor')) return false;
   }

@@ -1,5 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HTTP_CACHE_OPTIONS, readHttpCacheOptions, type HttpCacheOptions } from './http-cache.options.js';
+import {
+  HTTP_CACHE_OPTIONS,
+  readHttpCacheOptions,
+  type HttpCacheOptions,
+} from './http-cache.options.js';
 
 /**
  * Optional: application-wide options of `HydraCacheInterceptor` (hosts, private and vary

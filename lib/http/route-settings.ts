@@ -82,7 +82,16 @@ export class RouteSettingsReader {
         ? Math.min(MAX_AGE_CAP, Math.floor(options.grace / 1000))
         : undefined;
     const outermost = this.isOutermost(controller, handler);
-    return { ...options, vary, privateHeaders, varyByHost, outermost, perCaller, maxAge, staleSeconds };
+    return {
+      ...options,
+      vary,
+      privateHeaders,
+      varyByHost,
+      outermost,
+      perCaller,
+      maxAge,
+      staleSeconds,
+    };
   }
 }
 
