@@ -11,6 +11,8 @@ export interface StoredBytes {
   readonly kind: 'bytes';
   /** The body as sent. */
   readonly text: string;
+  /** Its length in bytes (UTF-8), for `Content-Length`. */
+  readonly length: number;
   /** Its `Content-Type`. */
   readonly contentType: string;
   /** Strong validator of `text`, sent as `ETag`. */
@@ -153,7 +155,16 @@ export function responseEntry(
   if (text !== undefined) {
     const given = response.getHeader('content-type');
     const contentType = typeof given === 'string' ? given : JSON_CONTENT_TYPE;
-    return { kind: 'bytes', text, contentType, etag: entityTag(text), storedAt, resultTags };
+    const length = Buffer.byteLength(text);
+    return {
+      kind: 'bytes',
+      text,
+      length,
+      contentType,
+      etag: entityTag(text),
+      storedAt,
+      resultTags,
+    };
   }
   // Outermost, a primitive is sent as its text; otherwise the bytes are known only once sent.
   const etag = shape.outermost ? primitiveTag(body) : null;

@@ -32,6 +32,11 @@ import { hasUndeclaredCredentials, routeKey } from './route-cache-key.js';
 import { RouteSettingsReader, requestTags, type RouteSettings } from './route-settings.js';
 import { ALREADY_SENT, sendStored } from './stored-reply.js';
 
+/** Node's `ServerResponse` header setter (Express's `res`). */
+interface NodeHeaders {
+  setHeader(name: string, value: string): unknown;
+}
+
 const NO_TAGS: readonly string[] = Object.freeze([]);
 const RESULT_TAGS = (entry: CachedResponse | undefined) => entry?.resultTags ?? NO_TAGS;
 
@@ -225,7 +230,10 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
   ): void {
     const adapter = this.adapterHost.httpAdapter;
     const headers: HeaderWriter = {
-      set: (name, value) => adapter.setHeader(response, name, value),
+      // Express's `res` is Node's response: set there directly (Express's `set` only adds checks).
+      set: this.#fastify
+        ? (name, value) => adapter.setHeader(response, name, value)
+        : (name, value) => (response as unknown as NodeHeaders).setHeader(name, value),
       append: (name, value) => adapter.appendHeader(response, name, value),
     };
     const cached = entry !== undefined;

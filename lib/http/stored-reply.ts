@@ -57,6 +57,6 @@ export function sendStored(
     return;
   }
   res.setHeader('Content-Type', entry.contentType);
-  res.setHeader('Content-Length', Buffer.byteLength(entry.text));
+  res.setHeader('Content-Length', entry.length);
   res.end(head ? undefined : entry.text);
 }
