@@ -10,27 +10,17 @@ import {
 } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { lastValueFrom, of, type Observable } from 'rxjs';
-import { CacheError } from '../core/cache.errors.js';
 import { HydraCache } from '../core/hydra-cache.js';
 import { writeCacheHeaders, type CacheOutcome, type HeaderWriter } from './cache-headers.js';
 import type { RouteRequest } from './cache-route.decorator.js';
-import {
-  bodyKind,
-  responseEntry,
-  type CachedResponse,
-  type RouteResponse,
-} from './cached-response.js';
-import {
-  answerNotModifiedOnFastify,
-  markNotModified,
-  noneMatch,
-  tagAtSend,
-} from './conditional-request.js';
+import { responseEntry, type CachedResponse, type RouteResponse } from './cached-response.js';
+import { answerNotModifiedOnFastify } from './conditional-request.js';
 import { HTTP_CACHE_OPTIONS, type HttpCacheOptions } from './http-cache.options.js';
 import { isOutermostInterceptor } from './interceptor-position.js';
 import { hasUndeclaredCredentials, routeKey } from './route-cache-key.js';
 import { RouteSettingsReader, requestTags, type RouteSettings } from './route-settings.js';
-import { ALREADY_SENT, sendStored } from './stored-reply.js';
+import { RouteWarnings } from './route-warnings.js';
+import { replyWith } from './stored-reply.js';
 
 /** Node's `ServerResponse` header setter (Express's `res`). */
 interface NodeHeaders {
@@ -55,9 +45,8 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
   readonly #routes: RouteSettingsReader;
   /** Keys whose handler runs right now in this interceptor: a request finding one joined it. */
   readonly #loading = new Set<string>();
-  /** Handlers already warned about (a body the codec refused, or lost the classes of). */
-  readonly #warned = new WeakSet<object>();
   readonly #logger = new Logger('HydraCacheInterceptor');
+  readonly #warnings = new RouteWarnings(this.#logger);
   #fastify = false;
 
   constructor(
@@ -157,9 +146,9 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
           this.#loading.delete(key);
         }
       })
-      .catch((error: unknown) => this.#unencodable(error, context));
+      .catch((error: unknown) => this.#warnings.unencodable(error, context));
     const entry = loaded?.value;
-    if (entry === undefined || this.#lostClasses(entry, ran, context)) {
+    if (entry === undefined || this.#warnings.lostClasses(entry, ran, context)) {
       // Not cacheable: this request's handler result is sent as is; a request that joined such
       // a load runs its own handler, as it would have without the cache.
       this.#writeHeaders(response, route, 'not-stored');
@@ -179,46 +168,14 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
             ? 'stored'
             : 'not-stored';
     this.#writeHeaders(response, route, outcome, entry, tags);
-    const notModified =
-      entry.etag !== null && noneMatch(request.headers['if-none-match'], entry.etag);
-    if (entry.kind === 'bytes' && route.outermost) {
-      sendStored(this.#fastify, response, entry, notModified, request.method === 'HEAD');
-      return ALREADY_SENT;
-    }
-    if (notModified) {
-      // Express answers 304 itself when the ETag just set matches (req.fresh); Fastify by the hook.
-      if (this.#fastify) markNotModified(request);
-      return of(undefined);
-    }
-    if (entry.kind === 'bytes') return of(JSON.parse(entry.text)); // a trackBy shared across routes
-    if (entry.etag === null) tagAtSend(this.#fastify, request, response);
     // A stale answer is the cached body even when this request started the refresh.
-    return of(ran === undefined || outcome === 'stale' ? entry.body : ran.body);
-  }
-
-  /** A load the codec could not encode (`E_ENCODE`) is served uncached, after one warning. */
-  #unencodable(error: unknown, context: ExecutionContext): undefined {
-    if (!(error instanceof CacheError) || error.code !== 'E_ENCODE') throw error;
-    this.#warnOnce(
-      context,
-      `returned a body the cache cannot encode, so its response is not cached (${error.message}).`,
+    const own = ran === undefined || outcome === 'stale' ? undefined : ran;
+    return replyWith(
+      entry,
+      { fastify: this.#fastify, outermost: route.outermost, own },
+      request,
+      response,
     );
-    return undefined;
-  }
-
-  /**
-   * True when an entry stored with class instances came back without them (a codec without
-   * `exact`): a serializer outside this interceptor would no longer apply, so it is not served.
-   */
-  #lostClasses(entry: CachedResponse, ran: unknown, context: ExecutionContext): boolean {
-    if (entry.kind !== 'value' || !entry.instances || ran !== undefined) return false;
-    if (bodyKind(entry.body) === 'class-instance') return false;
-    this.#warnOnce(
-      context,
-      "returns class instances, which this cache's codec does not keep (use the default codec, " +
-        'or one with exact: true), so its responses are served uncached.',
-    );
-    return true;
   }
 
   #writeHeaders(
@@ -252,12 +209,5 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
           ? { header: route.tagHeader, values: [...tags, ...entry.resultTags] }
           : undefined,
     });
-  }
-
-  #warnOnce(context: ExecutionContext, problem: string): void {
-    const handler = context.getHandler();
-    if (this.#warned.has(handler)) return;
-    this.#warned.add(handler);
-    this.#logger.warn(`${context.getClass().name}.${handler.name} ${problem}`);
   }
 }

@@ -1,5 +1,7 @@
-import { Observable } from 'rxjs';
-import type { StoredBytes } from './cached-response.js';
+import { Observable, of } from 'rxjs';
+import type { RouteRequest } from './cache-route.decorator.js';
+import type { CachedResponse, StoredBytes } from './cached-response.js';
+import { markNotModified, noneMatch, tagAtSend } from './conditional-request.js';
 
 /**
  * What the interceptor returns after writing the response itself: an Observable that never
@@ -59,4 +61,40 @@ export function sendStored(
   res.setHeader('Content-Type', entry.contentType);
   res.setHeader('Content-Length', entry.length);
   res.end(head ? undefined : entry.text);
+}
+
+/** How {@link replyWith} answers: the platform, the route's position, this request's own result. */
+export interface ReplyMode {
+  readonly fastify: boolean;
+  /** No interceptor runs outside this one on the route (see docs/http.md). */
+  readonly outermost: boolean;
+  /** The body this request's handler returned, to send instead of the entry's (a fresh miss). */
+  readonly own: { readonly body: unknown } | undefined;
+}
+
+/**
+ * Answers a request from `entry` (headers already written): the stored bytes written directly
+ * when outermost, otherwise the body handed on to the interceptors outside; an empty 304 when
+ * `If-None-Match` names the entry's ETag. Returns what the interceptor returns to Nest.
+ */
+export function replyWith(
+  entry: CachedResponse,
+  mode: ReplyMode,
+  request: RouteRequest,
+  response: object,
+): Observable<unknown> {
+  const notModified =
+    entry.etag !== null && noneMatch(request.headers['if-none-match'], entry.etag);
+  if (entry.kind === 'bytes' && mode.outermost) {
+    sendStored(mode.fastify, response, entry, notModified, request.method === 'HEAD');
+    return ALREADY_SENT;
+  }
+  if (notModified) {
+    // Express answers 304 itself when the ETag just set matches (req.fresh); Fastify by the hook.
+    if (mode.fastify) markNotModified(request);
+    return of(undefined);
+  }
+  if (entry.kind === 'bytes') return of(JSON.parse(entry.text)); // a trackBy shared across routes
+  if (entry.etag === null) tagAtSend(mode.fastify, request, response);
+  return of(mode.own === undefined ? entry.body : mode.own.body);
 }

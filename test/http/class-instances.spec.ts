@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
+import { jest } from '@jest/globals';
 import {
   ClassSerializerInterceptor,
   Controller,
   Get,
   Injectable,
+  Logger,
   Param,
   UseInterceptors,
   type CallHandler,
@@ -16,7 +18,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Exclude } from 'class-transformer';
 import { tap, type Observable } from 'rxjs';
 import request from 'supertest';
-import { HydraCacheModule } from '../../lib/index.js';
+import { CborCodec, HydraCacheModule } from '../../lib/index.js';
 import { CacheRoute, HydraCacheInterceptor } from '../../lib/http/index.js';
 import { ADAPTERS, startHttpApp } from './support/http-app.js';
 
@@ -175,6 +177,36 @@ describe.each(ADAPTERS)('ClassSerializerInterceptor as APP_INTERCEPTOR (%s)', (a
     expect(hit.headers['cache-status']).toBe('hydracache; hit');
     expect(hit.body).toEqual({ id: '1', name: 'grace' });
     expect(app.get(AccountsController).calls).toBe(1);
+    await app.close();
+  });
+});
+
+describe.each(ADAPTERS)('a codec that does not keep classes (%s)', (adapter) => {
+  it('serves the route uncached rather than hand the serializer a plain object', async () => {
+    @Controller('secrets')
+    class SecretsController {
+      calls = 0;
+      @Get(':id')
+      @UseInterceptors(ClassSerializerInterceptor, HydraCacheInterceptor)
+      @CacheRoute({ ttl: 60_000 })
+      find(@Param('id') id: string): User {
+        this.calls++;
+        return new User({ id, name: 'ada', passwordHash: 'h4sh' });
+      }
+    }
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const app = await startHttpApp(adapter, {
+      imports: [HydraCacheModule.forRoot({ codec: new CborCodec() })],
+      controllers: [SecretsController],
+    });
+    const server = app.getHttpServer() as never;
+    await request(server).get('/secrets/1').expect(200);
+    const second = await request(server).get('/secrets/1').expect(200);
+    expect(second.body).toEqual({ id: '1', name: 'ada' });
+    expect(second.headers['cache-status']).toBe('hydracache; fwd=miss');
+    expect(app.get(SecretsController).calls).toBe(2);
+    expect(warn.mock.calls.some(([m]) => /does not keep/.test(String(m)))).toBe(true);
+    warn.mockRestore();
     await app.close();
   });
 });
