@@ -11,6 +11,7 @@ import {
 import { ApplicationConfig, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import { HydraCache } from '../core/hydra-cache.js';
+import type { LoadResult } from '../core/lapsed-reads.js';
 import { writeCacheHeaders, type CacheOutcome, type HeaderWriter } from './cache-headers.js';
 import type { RouteRequest } from './cache-route.decorator.js';
 import { responseEntry, type CachedResponse, type RouteResponse } from './cached-response.js';
@@ -135,8 +136,9 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
       route.grace === undefined
         ? { ttl: route.ttl, tags, resultTags: RESULT_TAGS }
         : { ttl: route.ttl, tags, resultTags: RESULT_TAGS, grace: route.grace };
-    const loaded = await cache
-      .getOrLoadWithStatus<CachedResponse | undefined>(key, options, async () => {
+    let loaded: LoadResult<CachedResponse | undefined> | undefined;
+    try {
+      loaded = await cache.getOrLoadWithStatus(key, options, async () => {
         this.#loading.add(key);
         try {
           const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -145,8 +147,10 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
         } finally {
           this.#loading.delete(key);
         }
-      })
-      .catch((error: unknown) => this.#warnings.unencodable(error, context));
+      });
+    } catch (error) {
+      loaded = this.#warnings.unencodable(error, context);
+    }
     const entry = loaded?.value;
     if (entry === undefined || this.#warnings.lostClasses(entry, ran, context)) {
       // Not cacheable: this request's handler result is sent as is; a request that joined such
