@@ -86,6 +86,20 @@ export function bodyKind(body: unknown, depth = 0): BodyKind {
 }
 
 /**
+ * True when `body` holds a class instance; stops at the first one found (a hit checks that a
+ * stored entity came back as one, so this must not walk a whole list of them).
+ */
+export function holdsInstance(body: unknown, depth = 0): boolean {
+  if (typeof body !== 'object' || body === null || depth > MAX_DEPTH) return false;
+  if (body instanceof Date) return false;
+  if (!Array.isArray(body) && !isDictionary(body)) return true;
+  for (const field in body) {
+    if (holdsInstance((body as Record<string, unknown>)[field], depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
  * True for `{...}` and for objects whose prototype chain has no constructor at all:
  * `Object.create(null)`, and Fastify's query objects (`Object.create(Empty.prototype)` where
  * `Empty.prototype` has a null prototype). Neither is a class instance.

@@ -1,6 +1,6 @@
 import type { ExecutionContext, Logger } from '@nestjs/common';
 import { CacheError } from '../core/cache.errors.js';
-import { bodyKind, type CachedResponse } from './cached-response.js';
+import { holdsInstance, type CachedResponse } from './cached-response.js';
 
 /** Problems a route's bodies have with the cache, each logged once per handler. */
 export class RouteWarnings {
@@ -25,7 +25,7 @@ export class RouteWarnings {
    */
   lostClasses(entry: CachedResponse, ran: unknown, context: ExecutionContext): boolean {
     if (entry.kind !== 'value' || !entry.instances || ran !== undefined) return false;
-    if (bodyKind(entry.body) === 'class-instance') return false;
+    if (holdsInstance(entry.body)) return false;
     this.#once(
       context,
       "returns class instances, which this cache's codec does not keep (use the default codec, " +
