@@ -16,8 +16,8 @@ import * as prettier from 'prettier';
 
 const quick = process.argv.includes('--quick');
 const VARIANTS = ['hydracache', 'cache-manager', 'none'];
-const ROUNDS = quick ? 1 : 5;
-const SECONDS = quick ? 3 : 6;
+const ROUNDS = quick ? 1 : 7;
+const SECONDS = quick ? 3 : 5;
 const CONNECTIONS = 32;
 const CONCURRENT = 200;
 const COLD_KEYS = quick ? 2 : 5;
