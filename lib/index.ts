@@ -92,6 +92,9 @@ export {
   CacheRoute,
   CACHE_ROUTE_METADATA,
   CACHE_STATUS,
+  HydraCacheHttpModule,
+  HTTP_CACHE_OPTIONS,
+  DEFAULT_PRIVATE_HEADERS,
 } from './http/index.js';
 export type {
   CacheRouteOptions,
@@ -100,4 +103,5 @@ export type {
   RouteTags,
   TagHeader,
   CacheOutcome,
+  HttpCacheOptions,
 } from './http/index.js';

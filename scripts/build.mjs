@@ -81,6 +81,9 @@ async function buildCommonJs() {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+    // Classes keep their names (esbuild renames some to avoid clashes): Nest prints them in DI
+    // errors, and default @Cached keys are built from them, so both builds must agree.
+    keepNames: true,
     logLevel: 'warning',
     plugins: [cjsImports],
   });

@@ -1,7 +1,7 @@
 /**
  * One benchmark server, in its own process: `node bench/http/server.js <variant>` with variant
  * `hydracache`, `cache-manager` or `none`. The same app shape for all three: an Express Nest app
- * with `GET /items/:id` (a catalogue page of 20 items) and `GET /slow/:id` (the same after a
+ * with `GET /items/:id` (a catalogue page of 12 items, ~1 KB of JSON) and `GET /slow/:id` (the same after a
  * 20 ms "database" wait, for the stampede). Prints `port <n>` once listening; `GET /handler-runs`
  * reports how often each handler ran, `GET /cpu` the server's CPU time so far (process.cpuUsage). Imports the library from dist/ (run `npm run build` first).
  */
@@ -21,7 +21,7 @@ function page(id) {
   return {
     id,
     title: `catalogue page ${id}`,
-    items: Array.from({ length: 20 }, (_, i) => ({
+    items: Array.from({ length: 12 }, (_, i) => ({
       sku: `sku-${id}-${i}`,
       name: `item ${i} of page ${id}`,
       price: 100 + i,

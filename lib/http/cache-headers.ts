@@ -24,7 +24,9 @@ export interface HeaderWriter {
 /** What the caching headers of one response are computed from. */
 export interface CacheHeaderFacts {
   readonly outcome: CacheOutcome;
-  /** The entry's ETag; absent when nothing was cached. */
+  /** True when the body came from, or went into, a cache entry (`Age`, tags). */
+  readonly cached: boolean;
+  /** The entry's ETag; absent when nothing was cached or it is computed from the bytes sent. */
   readonly etag?: string;
   /** Seconds since the entry was stored. */
   readonly age?: number;
@@ -53,8 +55,8 @@ export function writeCacheHeaders(headers: HeaderWriter, facts: CacheHeaderFacts
   if (facts.cacheControl === undefined) set('Cache-Control', cacheControl(facts));
   if (facts.vary !== undefined && facts.vary.length > 0)
     headers.append('Vary', facts.vary.join(', '));
-  if (facts.etag === undefined) return;
-  set('ETag', facts.etag);
+  if (!facts.cached) return;
+  if (facts.etag !== undefined) set('ETag', facts.etag);
   set('Age', String(facts.age ?? 0));
   const tags = facts.tags;
   if (tags !== undefined && tags.values.length > 0) {

@@ -3,6 +3,7 @@ import { CacheErrors } from '../core/cache.errors.js';
 import { checkDuration, checkFunction, checkTtl } from '../core/cache-options.js';
 import { readOptions, type FieldTable } from '../core/option-fields.js';
 import { tagList, type TagSet } from '../core/tag-set.js';
+import { checkBoolean, checkHeaderNames } from './http-cache.options.js';
 
 /** Tags as `@CacheRoute` accepts them: one string, an iterable of strings, or a TagSet. */
 export type RouteTags = string | Iterable<string> | TagSet;
@@ -38,9 +39,21 @@ export interface CacheRouteOptions {
   key?: FromRequest<string | number | undefined>;
   /**
    * Request headers whose values are part of the key, e.g. `['accept-language']`; sent back in
-   * `Vary`. Naming `authorization` or `cookie` declares that the route varies by it. Default: none.
+   * `Vary`. Naming a private header (`authorization`, `cookie`, `x-api-key`, `privateHeaders`)
+   * declares that the route varies by it. Added to `HydraCacheHttpModule`'s `vary`. Default: none.
    */
   vary?: readonly string[];
+  /**
+   * Request headers that identify a caller on this route (e.g. `['x-tenant-token']`), besides
+   * `authorization`, `cookie`, `x-api-key` and the module's: a request carrying one is served
+   * uncached unless `key` or `vary` declares it. Default: none.
+   */
+  privateHeaders?: readonly string[];
+  /**
+   * Key the response by the request's `Host` too. Default: `HydraCacheHttpModule`'s
+   * `varyByHost`, itself true.
+   */
+  varyByHost?: boolean;
   /**
    * Shared caches may store the response: `Cache-Control: public, max-age=<ttl in s>` (needs
    * `ttl`, and is never sent for requests keyed per caller). Default: false (`private`).
@@ -69,10 +82,9 @@ const ROUTE_FIELDS: FieldTable<CacheRouteOptions> = {
   resultTags: (fn, field) => checkFunction(fn as (body: unknown) => RouteTags, field)!,
   key: (fn, field) => checkFunction(fn as FromRequest<string>, field)!,
   vary: checkHeaderNames,
-  public: (flag, field) => {
-    if (typeof flag !== 'boolean') throw CacheErrors.invalidOption(field, 'a boolean', flag);
-    return flag;
-  },
+  privateHeaders: checkHeaderNames,
+  varyByHost: checkBoolean,
+  public: checkBoolean,
   grace: checkDuration,
   tagHeader: (name, field) => {
     if (!TAG_HEADERS.includes(name as string)) {
@@ -92,15 +104,7 @@ export function CacheRoute(options: CacheRouteOptions = {}): ClassDecorator & Me
   if (checked.public === true && checked.ttl === undefined) {
     throw CacheErrors.invalidOption('public', 'a ttl to derive max-age from (set ttl too)', true);
   }
-  if (checked.vary !== undefined) checked.vary = checked.vary.map((name) => name.toLowerCase());
   // Only the options given: a route's own options then override its controller's field by field.
   const given = Object.entries(checked).filter(([, value]) => value !== undefined);
   return SetMetadata(CACHE_ROUTE_METADATA, Object.freeze(Object.fromEntries(given)));
-}
-
-function checkHeaderNames(names: unknown, field: string): readonly string[] {
-  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && /^[\w-]+$/.test(n))) {
-    throw CacheErrors.invalidOption(field, 'an array of header names', names);
-  }
-  return names;
 }

@@ -1,20 +1,32 @@
 import {
+  Inject,
   Injectable,
   Logger,
+  Optional,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
   type OnModuleInit,
 } from '@nestjs/common';
-import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import { HydraCache } from '../core/hydra-cache.js';
+import type { LoadResult } from '../core/lapsed-reads.js';
 import { writeCacheHeaders, type CacheOutcome, type HeaderWriter } from './cache-headers.js';
 import type { RouteRequest } from './cache-route.decorator.js';
 import { responseEntry, type CachedResponse, type RouteResponse } from './cached-response.js';
-import { answerNotModifiedOnFastify, markNotModified, noneMatch } from './conditional-request.js';
+import { answerNotModifiedOnFastify } from './conditional-request.js';
+import { HTTP_CACHE_OPTIONS, type HttpCacheOptions } from './http-cache.options.js';
+import { isOutermostInterceptor } from './interceptor-position.js';
 import { hasUndeclaredCredentials, routeKey } from './route-cache-key.js';
 import { RouteSettingsReader, requestTags, type RouteSettings } from './route-settings.js';
+import { RouteWarnings } from './route-warnings.js';
+import { replyWith } from './stored-reply.js';
+
+/** Node's `ServerResponse` header setter (Express's `res`). */
+interface NodeHeaders {
+  setHeader(name: string, value: string): unknown;
+}
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 const RESULT_TAGS = (entry: CachedResponse | undefined) => entry?.resultTags ?? NO_TAGS;
@@ -23,29 +35,42 @@ const RESULT_TAGS = (entry: CachedResponse | undefined) => entry?.resultTags ?? 
  * Caches whole responses of GET/HEAD routes marked with `@CacheRoute` (on the route or its
  * controller) through `HydraCache.getOrLoad`: concurrent misses run the handler once, tags and
  * stale-load safety come from the core. Sends `Cache-Status`, `X-Cache`, `ETag`, `Age` and
- * `Cache-Control`, and answers a matching `If-None-Match` with 304 before the handler runs.
- * Routes without `@CacheRoute` pass through untouched, also when registered as `APP_INTERCEPTOR`.
+ * `Cache-Control`, and answers a matching `If-None-Match` with 304. Where it is the outermost
+ * interceptor it stores and serves the bytes sent; otherwise the handler's result, class
+ * instances included, so outer interceptors (a serializer) still apply on a hit. Routes without
+ * `@CacheRoute` pass through untouched, also when registered as `APP_INTERCEPTOR`; without a
+ * `HydraCache` (a unit-test module without `HydraCacheModule`) every route does, after one warning.
  */
 @Injectable()
 export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
   readonly #routes: RouteSettingsReader;
   /** Keys whose handler runs right now in this interceptor: a request finding one joined it. */
   readonly #loading = new Set<string>();
-  /** Handlers already warned about for returning class instances. */
-  readonly #warned = new WeakSet<object>();
   readonly #logger = new Logger('HydraCacheInterceptor');
+  readonly #warnings = new RouteWarnings(this.#logger);
   #fastify = false;
 
   constructor(
-    protected readonly cache: HydraCache,
+    @Optional() @Inject(HydraCache) protected readonly cache: HydraCache | undefined,
     protected readonly reflector: Reflector,
     protected readonly adapterHost: HttpAdapterHost,
+    @Optional() @Inject(HTTP_CACHE_OPTIONS) options?: HttpCacheOptions,
+    @Optional() config?: ApplicationConfig,
   ) {
-    this.#routes = new RouteSettingsReader(reflector);
+    this.#routes = new RouteSettingsReader(reflector, options ?? {}, (controller, handler) =>
+      isOutermostInterceptor(this, controller, handler, config),
+    );
   }
 
-  /** On Fastify, adds the hook that sends this interceptor's 304s (Express needs none). */
+  /** On Fastify, adds the hook that sends 304s and send-time ETags (Express needs none). */
   onModuleInit(): void {
+    if (this.cache === undefined) {
+      this.#logger.warn(
+        'No HydraCache to store responses in: routes marked @CacheRoute run uncached. Import ' +
+          'HydraCacheModule.forRoot() (in a unit test, too, to test caching; see docs/testing.md).',
+      );
+      return;
+    }
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() !== 'fastify') return;
     this.#fastify = true;
@@ -63,7 +88,7 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     context: ExecutionContext,
     next: CallHandler,
   ): Observable<unknown> | Promise<Observable<unknown>> {
-    if (context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http' || this.cache === undefined) return next.handle();
     const route = this.#routes.read(context.getClass(), context.getHandler());
     if (route === null) return next.handle();
     const http = context.switchToHttp();
@@ -75,27 +100,28 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
       this.#writeHeaders(response, route, 'bypass');
       return next.handle();
     }
-    return this.#serve(context, next, route, key, request, response);
+    return this.#serve(this.cache, context, next, route, key, request, response);
   }
 
   /**
    * The cache key of the request, or undefined to serve it uncached. The extension point: the
-   * default is method + path + sorted query + `vary` header values (+ the route's `key`), and
-   * undefined for requests carrying `Authorization` or `Cookie` the route does not declare.
+   * default is method + host + path + sorted query + `vary` header values (+ the route's `key`),
+   * and undefined for requests carrying a private header the route does not declare.
    */
   protected trackBy(context: ExecutionContext): string | undefined {
     const route = this.#routes.read(context.getClass(), context.getHandler());
     if (route === null) return undefined;
     const request = context.switchToHttp().getRequest<RouteRequest>();
-    const base = routeKey(request, route.vary);
+    const base = routeKey(request, route.vary, route.varyByHost);
     if (route.key === undefined) {
-      return hasUndeclaredCredentials(request, route.vary) ? undefined : base;
+      return hasUndeclaredCredentials(request, route.vary, route.privateHeaders) ? undefined : base;
     }
     const variation = route.key(request, context);
     return variation === undefined ? undefined : `${base}${JSON.stringify(String(variation))}`;
   }
 
   async #serve(
+    cache: HydraCache,
     context: ExecutionContext,
     next: CallHandler,
     route: RouteSettings,
@@ -106,27 +132,27 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     const tags = route.tags === undefined ? NO_TAGS : requestTags(route, request, context);
     const joining = this.#loading.has(key);
     let ran: { body: unknown } | undefined;
-    const { value: entry, status } = await this.cache.getOrLoadWithStatus<
-      CachedResponse | undefined
-    >(
-      key,
+    const options =
       route.grace === undefined
         ? { ttl: route.ttl, tags, resultTags: RESULT_TAGS }
-        : { ttl: route.ttl, tags, resultTags: RESULT_TAGS, grace: route.grace },
-      async () => {
+        : { ttl: route.ttl, tags, resultTags: RESULT_TAGS, grace: route.grace };
+    let loaded: LoadResult<CachedResponse | undefined> | undefined;
+    try {
+      loaded = await cache.getOrLoadWithStatus(key, options, async () => {
         this.#loading.add(key);
         try {
           const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
           ran = { body };
-          const entry = responseEntry(body, response, route.resultTags);
-          if (entry === 'class-instance') this.#warnClassInstance(context);
-          return entry === 'class-instance' ? undefined : entry;
+          return responseEntry(body, response, route);
         } finally {
           this.#loading.delete(key);
         }
-      },
-    );
-    if (entry === undefined) {
+      });
+    } catch (error) {
+      loaded = this.#warnings.unencodable(error, context);
+    }
+    const entry = loaded?.value;
+    if (entry === undefined || this.#warnings.lostClasses(entry, ran, context)) {
       // Not cacheable: this request's handler result is sent as is; a request that joined such
       // a load runs its own handler, as it would have without the cache.
       this.#writeHeaders(response, route, 'not-stored');
@@ -134,6 +160,7 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
     }
     // A load an invalidation overtook (stale-load safety) or an entry over maxEntryBytes is
     // handed back but not stored: only a miss pays this check.
+    const status = loaded!.status;
     const outcome: CacheOutcome =
       status === 'stale' || status === 'failSafe'
         ? 'stale'
@@ -141,17 +168,18 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
           ? joining
             ? 'collapsed'
             : 'hit'
-          : (await this.cache.containsKey(key))
+          : (await cache.containsKey(key))
             ? 'stored'
             : 'not-stored';
     this.#writeHeaders(response, route, outcome, entry, tags);
-    if (noneMatch(request.headers['if-none-match'], entry.etag)) {
-      // Express answers 304 itself when the ETag just set matches (req.fresh); Fastify by the hook.
-      if (this.#fastify) markNotModified(request);
-      return of(undefined);
-    }
     // A stale answer is the cached body even when this request started the refresh.
-    return of(ran === undefined || outcome === 'stale' ? entry.body : ran.body);
+    const own = ran === undefined || outcome === 'stale' ? undefined : ran;
+    return replyWith(
+      entry,
+      { fastify: this.#fastify, outermost: route.outermost, own },
+      request,
+      response,
+    );
   }
 
   #writeHeaders(
@@ -163,13 +191,17 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
   ): void {
     const adapter = this.adapterHost.httpAdapter;
     const headers: HeaderWriter = {
-      set: (name, value) => adapter.setHeader(response, name, value),
+      // Express's `res` is Node's response: set there directly (Express's `set` only adds checks).
+      set: this.#fastify
+        ? (name, value) => adapter.setHeader(response, name, value)
+        : (name, value) => (response as unknown as NodeHeaders).setHeader(name, value),
       append: (name, value) => adapter.appendHeader(response, name, value),
     };
     const cached = entry !== undefined;
     writeCacheHeaders(headers, {
       outcome,
-      etag: entry?.etag,
+      cached,
+      etag: entry?.etag ?? undefined,
       age: cached ? Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000)) : undefined,
       // A body the cache did not keep (e.g. a load an invalidation overtook) is not for sharing.
       maxAge: cached && outcome !== 'not-stored' ? route.maxAge : undefined,
@@ -181,17 +213,5 @@ export class HydraCacheInterceptor implements NestInterceptor, OnModuleInit {
           ? { header: route.tagHeader, values: [...tags, ...entry.resultTags] }
           : undefined,
     });
-  }
-
-  #warnClassInstance(context: ExecutionContext): void {
-    const handler = context.getHandler();
-    if (this.#warned.has(handler)) return;
-    this.#warned.add(handler);
-    this.#logger.warn(
-      `${context.getClass().name}.${handler.name} returned a class instance, so its response is not cached: ` +
-        'a cached response is the body as sent, which a serializer after this interceptor would still change. Register ' +
-        'HydraCacheInterceptor outside ClassSerializerInterceptor (before it in @UseInterceptors, or as ' +
-        'the earlier APP_INTERCEPTOR) so it caches the serialized body, or return plain data.',
-    );
   }
 }

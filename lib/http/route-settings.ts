@@ -6,13 +6,24 @@ import {
   type CacheRouteOptions,
   type RouteRequest,
 } from './cache-route.decorator.js';
+import type { HttpCacheOptions } from './http-cache.options.js';
+import { DEFAULT_PRIVATE_HEADERS } from './route-cache-key.js';
 
 /** Longest `max-age` sent, in seconds (one year, RFC 9111's advice for "never expires"). */
 const MAX_AGE_CAP = 31_536_000;
 
-/** A route's options, merged from its controller and itself, plus what follows from them. */
+/** A route's options, merged from the module, its controller and itself, and what follows. */
 export interface RouteSettings extends CacheRouteOptions {
-  /** True when the key varies per caller (a `key` function, or `vary` naming a credential). */
+  /** Key by `Host` (route, else module, else true). */
+  readonly varyByHost: boolean;
+  /** The defaults, the module's and the route's private headers. */
+  readonly privateHeaders: readonly string[];
+  /**
+   * True when no interceptor runs outside this one on the route, so nothing changes the body
+   * after it: responses are stored and served as the bytes sent (see docs/http.md).
+   */
+  readonly outermost: boolean;
+  /** True when the key varies per caller (a `key` function, or `vary` naming a private header). */
   readonly perCaller: boolean;
   /** `max-age` in seconds for public routes not keyed per caller; undefined otherwise. */
   readonly maxAge: number | undefined;
@@ -27,7 +38,11 @@ export interface RouteSettings extends CacheRouteOptions {
 export class RouteSettingsReader {
   readonly #byClass = new WeakMap<object, WeakMap<object, RouteSettings | null>>();
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly module: Readonly<HttpCacheOptions>,
+    private readonly isOutermost: (controller: object, handler: object) => boolean,
+  ) {}
 
   /** The settings of the route, or null when neither it nor its controller has `@CacheRoute`. */
   read(controller: object, handler: object): RouteSettings | null {
@@ -50,9 +65,14 @@ export class RouteSettingsReader {
     );
     if (own === undefined && ofClass === undefined) return null;
     const options: CacheRouteOptions = { ...ofClass, ...own };
+    const vary = union(this.module.vary, options.vary);
+    const privateHeaders = union(
+      DEFAULT_PRIVATE_HEADERS,
+      union(this.module.privateHeaders, options.privateHeaders),
+    )!;
+    const varyByHost = options.varyByHost ?? this.module.varyByHost ?? true;
     const perCaller =
-      options.key !== undefined ||
-      (options.vary ?? []).some((name) => name === 'authorization' || name === 'cookie');
+      options.key !== undefined || (vary ?? []).some((name) => privateHeaders.includes(name));
     const maxAge =
       options.public === true && !perCaller && options.ttl !== undefined
         ? Math.min(MAX_AGE_CAP, Math.floor(options.ttl / 1000))
@@ -61,8 +81,27 @@ export class RouteSettingsReader {
       maxAge !== undefined && options.grace !== undefined && options.grace >= 1000
         ? Math.min(MAX_AGE_CAP, Math.floor(options.grace / 1000))
         : undefined;
-    return { ...options, perCaller, maxAge, staleSeconds };
+    const outermost = this.isOutermost(controller, handler);
+    return {
+      ...options,
+      vary,
+      privateHeaders,
+      varyByHost,
+      outermost,
+      perCaller,
+      maxAge,
+      staleSeconds,
+    };
   }
+}
+
+/** The names in `a` and then those of `b` not in `a`; undefined when both are empty. */
+function union(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): readonly string[] | undefined {
+  const names = [...new Set([...(a ?? []), ...(b ?? [])])];
+  return names.length === 0 ? undefined : names;
 }
 
 /** The route's tags for this request: its `tags`, called with the request when a function. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { CacheError } from '../../lib/index.js';
-import { CacheRoute, type CacheRouteOptions } from '../../lib/http/index.js';
+import { CacheRoute, HydraCacheHttpModule, type CacheRouteOptions } from '../../lib/http/index.js';
 
 function errorOf(options: unknown): CacheError {
   try {
@@ -21,6 +21,8 @@ describe('@CacheRoute options', () => {
     ['public without a ttl', { public: true }, /"public".*ttl/],
     ['an unknown tag header', { ttl: 1000, tagHeader: 'X-Tags' }, /"tagHeader"/],
     ['a misspelt option', { tag: 'a' }, /Unknown option "tag"/],
+    ['varyByHost that is not a boolean', { varyByHost: 'no' }, /"varyByHost"/],
+    ['privateHeaders that are not header names', { privateHeaders: ['a b'] }, /"privateHeaders"/],
   ])('refuses %s with E_INVALID_OPTION', (_, options, message) => {
     const error = errorOf(options);
     expect(error).toBeInstanceOf(CacheError);
@@ -38,7 +40,26 @@ describe('@CacheRoute options', () => {
         vary: ['Accept-Language'],
         public: true,
         tagHeader: 'Cache-Tag',
+        privateHeaders: ['X-Tenant'],
+        varyByHost: false,
       }),
     ).not.toThrow();
+  });
+
+  it.each([
+    [{ varyByHost: 1 }, /"varyByHost"/],
+    [{ privateHeaders: 'x-tenant' }, /"privateHeaders"/],
+    [{ vary: [1] }, /"vary"/],
+    [{ varyByhost: false }, /Unknown option "varyByhost"/],
+  ])('HydraCacheHttpModule.forRoot refuses %j with E_INVALID_OPTION', (options, message) => {
+    let error: unknown;
+    try {
+      HydraCacheHttpModule.forRoot(options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CacheError);
+    expect(error).toMatchObject({ code: 'E_INVALID_OPTION' });
+    expect((error as CacheError).message).toMatch(message);
   });
 });

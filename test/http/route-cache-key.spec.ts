@@ -32,6 +32,28 @@ describe('response-cache keys', () => {
     expect(routeKey(mounted, undefined)).toBe(routeKey(req('/products/7'), undefined));
   });
 
+  it('keys by host (case-insensitively) unless told not to', () => {
+    const a = req('/a', { host: 'a.example' });
+    expect(routeKey(a, undefined)).not.toBe(routeKey(req('/a', { host: 'b.example' }), undefined));
+    expect(routeKey(a, undefined)).toBe(routeKey(req('/a', { host: 'A.example' }), undefined));
+    expect(routeKey(a, undefined, false)).toBe(
+      routeKey(req('/a', { host: 'b.example' }), undefined, false),
+    );
+    // A host cannot pose as a path, nor the unkeyed form as a keyed one.
+    expect(routeKey(req('/a', { host: '' }), undefined)).not.toBe(routeKey(a, undefined, false));
+  });
+
+  it('flags X-Api-Key by default and the private headers it is given', () => {
+    expect(hasUndeclaredCredentials(req('/', { 'x-api-key': 'k' }), undefined)).toBe(true);
+    expect(hasUndeclaredCredentials(req('/', { 'x-tenant': 't' }), undefined)).toBe(false);
+    expect(hasUndeclaredCredentials(req('/', { 'x-tenant': 't' }), undefined, ['x-tenant'])).toBe(
+      true,
+    );
+    expect(
+      hasUndeclaredCredentials(req('/', { 'x-tenant': 't' }), ['x-tenant'], ['x-tenant']),
+    ).toBe(false);
+  });
+
   it('flags Authorization and Cookie unless vary names them', () => {
     expect(hasUndeclaredCredentials(req('/', { cookie: 'a=1' }), undefined)).toBe(true);
     expect(hasUndeclaredCredentials(req('/', { authorization: 'x' }), ['cookie'])).toBe(true);

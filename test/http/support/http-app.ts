@@ -11,8 +11,10 @@ export const ADAPTERS = ['express', 'fastify'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
 /**
- * Starts a Nest application on `adapter` (not listening: supertest binds the server per request;
- * Fastify is made ready first). The logger is off: expected failures stay out of the output.
+ * Starts a Nest application on `adapter`, listening on a free loopback port: supertest then sends
+ * every request to that one address, so the `Host` the response cache keys by stays the same
+ * (an unbound server would be bound to a new port per request). The logger is off: expected
+ * failures stay out of the output.
  */
 export async function startHttpApp(
   adapter: AdapterName,
@@ -23,8 +25,7 @@ export async function startHttpApp(
     adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
     { logger: false },
   );
-  await app.init();
-  if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
+  await app.listen(0, '127.0.0.1');
   return app;
 }
 
