@@ -30,10 +30,15 @@ export class FeedConnection {
     client.on('end', () => this.#lose(new Error('the Postgres connection ended')));
   }
 
-  /** Opens a session as `options` say (own client, the app's pool, or the app's client factory) within `timeoutMs`. */
+  /**
+   * Opens a session as `options` say (own client, the app's pool, or the app's client factory)
+   * within `queryTimeout`; `signal` abandons the attempt at once (the feed is closing), dropping
+   * the half-open socket.
+   */
   static async open(
     options: ResolvedPostgresChangesOptions,
     events: ConnectionEvents,
+    signal: AbortSignal,
   ): Promise<FeedConnection> {
     if (options.pool) {
       const client: PoolClient = await withDeadline(
@@ -41,6 +46,7 @@ export class FeedConnection {
         options.queryTimeout,
         'connecting',
         (late) => void late.then((c) => c.release(true)).catch(() => undefined),
+        signal,
       );
       return new FeedConnection(client, (destroy) => client.release(destroy), events);
     }
@@ -52,8 +58,12 @@ export class FeedConnection {
           application_name: 'hydracache-feed',
         });
     client.on('error', () => undefined); // reported by the connect() rejection below
-    await withDeadline(client.connect(), options.queryTimeout, 'connecting', () =>
-      destroySocket(client),
+    await withDeadline(
+      client.connect(),
+      options.queryTimeout,
+      'connecting',
+      () => destroySocket(client),
+      signal,
     );
     return new FeedConnection(client, undefined, events);
   }
@@ -115,19 +125,28 @@ function destroySocket(client: Client | PoolClient): void {
   connection?.stream?.destroy();
 }
 
-/** `promise`, or a rejection after `ms` (calling `onLate` with the promise, which may still settle). */
+/** `promise`, or a rejection after `ms` or on `signal` (calling `onLate` with the promise, which may still settle). */
 function withDeadline<T>(
   promise: Promise<T>,
   ms: number,
   what: string,
   onLate: (late: Promise<T>) => void,
+  signal?: AbortSignal,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let abandon: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    const give = (why: string): void => {
       onLate(promise);
-      reject(new Error(`hydracache: ${what} took longer than ${ms} ms`));
-    }, ms);
+      reject(new Error(`hydracache: ${what} ${why}`));
+    };
+    timer = setTimeout(() => give(`took longer than ${ms} ms`), ms);
+    abandon = () => give('was abandoned: the feed closed');
+    if (signal?.aborted) abandon();
+    else signal?.addEventListener('abort', abandon, { once: true });
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, deadline]).finally(() => {
+    clearTimeout(timer);
+    if (abandon) signal?.removeEventListener('abort', abandon);
+  });
 }

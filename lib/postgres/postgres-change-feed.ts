@@ -39,6 +39,8 @@ export class PostgresChangeFeed implements ChangeSource {
   #catchUp = false;
   #pruning = false;
   #cycle: Promise<void> | undefined;
+  /** Aborted by close(), so a connection attempt in progress is dropped rather than awaited. */
+  readonly #closing = new AbortController();
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #pruneTimer: NodeJS.Timeout | undefined;
@@ -98,6 +100,7 @@ export class PostgresChangeFeed implements ChangeSource {
     clearInterval(this.#pollTimer);
     clearInterval(this.#pruneTimer);
     clearTimeout(this.#reconnectTimer);
+    this.#closing.abort();
     this.#markReady();
     const connection = this.#connection;
     this.#connection = undefined;
@@ -114,12 +117,16 @@ export class PostgresChangeFeed implements ChangeSource {
   /** One connection's set-up: connect, install, LISTEN, take or catch up from the cursor. */
   async #connect(generation: number): Promise<void> {
     const options = this.#options;
-    const connection = await FeedConnection.open(options, {
-      notified: (channel) => {
-        if (channel === this.#names.channel) this.#requestRead();
+    const connection = await FeedConnection.open(
+      options,
+      {
+        notified: (channel) => {
+          if (channel === this.#names.channel) this.#requestRead();
+        },
+        lost: (error) => this.#lost(error, generation),
       },
-      lost: (error) => this.#lost(error, generation),
-    });
+      this.#closing.signal,
+    );
     const current = (): boolean => !this.#closed && generation === this.#generation;
     if (!current()) return connection.close();
     this.#connection = connection;

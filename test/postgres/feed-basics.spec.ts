@@ -1,4 +1,6 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { POSTGRES_FEED_CHANNEL, type PostgresFeedEvent } from '@hydracache/nestjs/postgres';
 import { feedInstance, gone, putRow, putTable, type FeedInstance } from './support/feed-fixture.js';
 import { postgresAvailable, TestDatabase } from './support/postgres-db.js';
 
@@ -76,5 +78,24 @@ suite('postgres change feed: writes from another connection', () => {
     await client.query('COMMIT');
     await gone(instance.cache, kept);
     expect(await instance.cache.get(undone)).toBe('cached');
+  });
+
+  it('reports what it applied in its stats and on the hydracache:postgres channel', async () => {
+    const events: PostgresFeedEvent[] = [];
+    const listener = (message: unknown): void => void events.push(message as PostgresFeedEvent);
+    subscribe(POSTGRES_FEED_CHANNEL, listener);
+    try {
+      const before = instance.feed.stats();
+      const row = await putRow(instance.cache, 'users', 40);
+      await db.sql(`INSERT INTO users VALUES (40, 'seen')`);
+      await gone(instance.cache, row);
+      const after = instance.feed.stats();
+      expect(after.applied).toBeGreaterThan(before.applied);
+      expect(after.position).toMatch(/^\d+:\d+:/);
+      expect(after.lagMs).toEqual(expect.any(Number));
+      expect(events).toContainEqual({ cache: 'pg-test', event: 'applied', count: 1 });
+    } finally {
+      unsubscribe(POSTGRES_FEED_CHANNEL, listener);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { pollUntil } from '../support/poll.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -131,6 +132,32 @@ suite('postgres change feed: connection faults', () => {
     await proxy.close();
     proxies.length = 0;
     await pollUntil(() => sameAs(before, resources()), 'every handle to close', 5_000);
+  });
+});
+
+suite('postgres change feed: closing while a connection attempt hangs', () => {
+  it('close() drops the attempt instead of waiting out queryTimeout', async () => {
+    // A server that accepts and never answers: connecting hangs.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume(); // read and drop what the client sends, so its close is seen
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const { postgresChanges } = await import('@hydracache/nestjs/postgres');
+    const { HydraCache } = await import('@hydracache/nestjs');
+    const feed = postgresChanges({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      tables: ['users'],
+      queryTimeout: 600_000, // far past this test's timeout: only abandoning the attempt lets close() finish
+    });
+    const cache = HydraCache.local().changes(feed).build();
+    await pollUntil(() => sockets.size > 0, 'the feed to be connecting');
+    await cache.close();
+    await pollUntil(() => sockets.size === 0, 'the feed to drop its socket');
+    await new Promise((resolve) => silent.close(resolve));
   });
 });
 
