@@ -13,7 +13,7 @@ export interface PostgresFeedStats {
   readonly reads: number;
   /** Reads right after a (re)connect, which apply whatever committed while this instance was away. */
   readonly catchUps: number;
-  /** Flushes because the log no longer held what this instance had not read yet (pruned, or a backlog over 10 000 rows). */
+  /** Flushes because the log no longer held what this instance had not read yet (pruned, or a backlog over 100 000 log rows, read 1 000 at a time). */
   readonly gaps: number;
   /** Flushes because a change named its table but not its rows (TRUNCATE, a statement over `maxRowsPerStatement` rows, a table without a primary key). */
   readonly tableFlushes: number;
