@@ -14,7 +14,7 @@ export interface QueryResultCacheOptions {
   /** The SQL and parameters: `<sql> -- PARAMETERS: [...]`. */
   query?: string;
   /** The rows as JSON text. */
-  result?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- TypeORM's own type
+  result?: any;
 }
 
 /** The provider TypeORM's `cache: { provider }` option returns. */
