@@ -1,8 +1,14 @@
 import { EventSubscriber, type DataSource, type QueryRunner } from 'typeorm';
 
+/** What every TypeORM event carries: its DataSource (named `connection` in 0.3, both in 1.x). */
+export interface DataSourceEvent {
+  readonly dataSource?: DataSource;
+  readonly connection?: DataSource;
+  readonly queryRunner: QueryRunner;
+}
+
 /** The parts of TypeORM's AfterQueryEvent the adapter reads (the same in 0.3 and 1.x). */
-export interface QueryOutcome {
-  readonly dataSource: DataSource;
+export interface QueryOutcome extends DataSourceEvent {
   readonly queryRunner: QueryRunner;
   readonly query: string;
   readonly success: boolean;
@@ -17,6 +23,11 @@ export interface WriteListener {
 }
 
 const listeners = new WeakMap<DataSource, WriteListener>();
+
+function listenerOf(event: DataSourceEvent): WriteListener | undefined {
+  const dataSource = event.dataSource ?? event.connection;
+  return dataSource === undefined ? undefined : listeners.get(dataSource);
+}
 
 /** Routes `dataSource`'s query and transaction events to `listener`. */
 export function listenToWrites(dataSource: DataSource, listener: WriteListener): void {
@@ -44,19 +55,16 @@ export function listenToWrites(dataSource: DataSource, listener: WriteListener):
 export class HydraCacheWriteSubscriber {
   /** Every statement that ran, with its SQL and whether it succeeded. */
   afterQuery(event: QueryOutcome): Promise<void> | undefined {
-    return listeners.get(event.dataSource)?.afterQuery(event);
+    return listenerOf(event)?.afterQuery(event);
   }
 
   /** Awaited by TypeORM's commitTransaction: invalidation is done when the commit returns. */
-  afterTransactionCommit(event: {
-    dataSource: DataSource;
-    queryRunner: QueryRunner;
-  }): Promise<void> | undefined {
-    return listeners.get(event.dataSource)?.committed(event.queryRunner);
+  afterTransactionCommit(event: DataSourceEvent): Promise<void> | undefined {
+    return listenerOf(event)?.committed(event.queryRunner);
   }
 
   /** Forgets what the rolled-back transaction wrote. */
-  afterTransactionRollback(event: { dataSource: DataSource; queryRunner: QueryRunner }): void {
-    listeners.get(event.dataSource)?.rolledBack(event.queryRunner);
+  afterTransactionRollback(event: DataSourceEvent): void {
+    listenerOf(event)?.rolledBack(event.queryRunner);
   }
 }
