@@ -13,6 +13,13 @@ import { listenToWrites, type QueryOutcome, type WriteListener } from './write-s
 /** TypeORM's separator between a cached query's SQL and its parameters in the query id. */
 const PARAMETERS = ' -- PARAMETERS: ';
 
+/** What the adapter passes to getOrLoad for one SQL text (the tags are also the transaction check's). */
+interface LoadOptions {
+  readonly ttl: number;
+  readonly tags: readonly string[];
+  readonly hardTimeout: number;
+}
+
 /** Most leaders tracked at once; past it the oldest is given up (its joiners run their own query). */
 const MAX_LEADERS = 10_000;
 
@@ -28,6 +35,7 @@ export class HydraQueryResultCache implements QueryResultCache, WriteListener {
   readonly #writes: WriteTracker;
   readonly #tickets = new Map<QueryRunner | undefined, QueryTicket[]>();
   #leaders = 0;
+  readonly #optionsBySql = new Map<string, LoadOptions>();
   #tables: StatementTables | undefined;
 
   constructor(
@@ -63,38 +71,41 @@ export class HydraQueryResultCache implements QueryResultCache, WriteListener {
    * ticket back), concurrent callers wait for its result. Inside a transaction that wrote a
    * table the query reads, the cache is bypassed so the transaction sees its own writes.
    */
-  async getFromCache(
+  getFromCache(
     options: QueryResultCacheOptions,
     runner?: QueryRunner,
   ): Promise<QueryResultCacheOptions | undefined> {
     const key = this.#key(options);
-    if (key === undefined) return undefined;
+    if (key === undefined) return Promise.resolve(undefined);
     const sql = sqlOf(options.query ?? '');
-    const tags = this.#readTags(sql);
-    if (runner?.isTransactionActive) {
-      // Nothing read inside a transaction is stored: it may see its own uncommitted writes.
-      if (this.#writes.touches(runner, tags)) return undefined;
-      const json = await this.cache.get<string>(key);
-      return json === undefined ? undefined : saved(options, json);
-    }
+    const load = this.#loadOptions(sql, options.duration);
+    if (runner?.isTransactionActive) return this.#getInTransaction(key, load.tags, options, runner);
     let ticket: QueryTicket | undefined;
-    const result = this.cache.getOrLoad<string>(
-      key,
-      { ttl: options.duration, tags: [...tags, this.#allTag], hardTimeout: LEADER_TIMEOUT_MS },
-      () => {
-        ticket = this.#lead(runner, sql, options);
-        return ticket.promise;
-      },
-    );
+    const result = this.cache.getOrLoad<string>(key, load, () => {
+      ticket = this.#lead(runner, sql, options);
+      return ticket.promise;
+    });
     if (ticket !== undefined) {
       result.catch(() => undefined); // the leader runs its own query; it needs no outcome
-      return ticket;
+      return Promise.resolve(ticket);
     }
-    try {
-      return saved(options, await result);
-    } catch {
-      return undefined; // the leader's query failed: this caller runs its own, uncached
-    }
+    // Not an async function: a hit settles after one reaction instead of two suspended frames.
+    return result.then(
+      (json) => saved(options, json),
+      () => undefined, // the leader's query failed: this caller runs its own, uncached
+    );
+  }
+
+  /** Inside a transaction: a hit unless it wrote a table the query reads; nothing read here is stored (it may see its own uncommitted writes). */
+  async #getInTransaction(
+    key: string,
+    tags: readonly string[],
+    options: QueryResultCacheOptions,
+    runner: QueryRunner,
+  ): Promise<QueryResultCacheOptions | undefined> {
+    if (this.#writes.touches(runner, tags)) return undefined;
+    const json = await this.cache.get<string>(key);
+    return json === undefined ? undefined : saved(options, json);
   }
 
   /** Hands the leader's result to its load, which stores it unless a write made it stale. */
@@ -154,8 +165,18 @@ export class HydraQueryResultCache implements QueryResultCache, WriteListener {
     return `${this.#prefix}:id:${identifier}`;
   }
 
-  #readTags(sql: string): readonly string[] {
-    return this.#tables === undefined || sql === '' ? [ANY_TABLE_TAG] : this.#tables.readTags(sql);
+  /** The load options of `sql` for `ttl`: its table tags and this DataSource's tag, remembered per SQL text. */
+  #loadOptions(sql: string, ttl: number): LoadOptions {
+    const known = this.#optionsBySql.get(sql);
+    if (known !== undefined && known.ttl === ttl) return known;
+    const tables =
+      this.#tables === undefined || sql === '' ? [ANY_TABLE_TAG] : this.#tables.readTags(sql);
+    const load = { ttl, tags: [...tables, this.#allTag], hardTimeout: LEADER_TIMEOUT_MS };
+    if (this.#optionsBySql.size >= this.options.maxStatements) {
+      this.#optionsBySql.delete(this.#optionsBySql.keys().next().value as string);
+    }
+    this.#optionsBySql.set(sql, load);
+    return load;
   }
 
   #lead(
