@@ -137,7 +137,7 @@ export class HydraQueryResultCache implements QueryResultCache, WriteListener {
     const tables = this.#tables;
     if (tables === undefined) return undefined; // not connected yet: nothing can be cached
     if (!event.success) {
-      // A COMMIT (or ROLLBACK) that failed may still have committed: its writes count.
+      // A COMMIT that failed (a lost connection, say) may still have committed: its writes count.
       const keyword = firstKeyword(event.query);
       return keyword === 'COMMIT' || keyword === 'END'
         ? this.#writes.ended(event.queryRunner)
