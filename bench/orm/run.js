@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS = `${DIR}RESULTS.md`;
@@ -66,6 +67,9 @@ for (const name of benches) {
     start === -1 || end === -1
       ? `${text.trimEnd()}\n\n${section}\n`
       : `${text.slice(0, start)}${section}${text.slice(end + endMarker.length)}`;
+  // Formatted as `npm run lint` checks it (prettier aligns the tables).
+  const config = await prettier.resolveConfig(RESULTS);
+  text = await prettier.format(text, { ...config, filepath: RESULTS });
   writeFileSync(RESULTS, text);
 }
 process.stderr.write(`bench:orm wrote ${RESULTS}\n`);
