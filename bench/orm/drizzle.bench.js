@@ -4,7 +4,7 @@
  * 1. throughput of a primary-key select, uncached vs `.$withCache()` (all hits after warm-up);
  * 2. the cost of one hit through Drizzle + the adapter vs a plain `cache.getOrLoad` hit of the same
  *    rows, and vs building the same Drizzle query without running it (Drizzle's own share).
- * Writes bench/orm/RESULTS-drizzle.md.
+ * Writes bench/orm/RESULTS-drizzle.md, and prints its section for bench/orm/run.js.
  */
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -170,5 +170,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     parser: 'markdown',
   });
   writeFileSync(new URL('./RESULTS-drizzle.md', import.meta.url), markdown);
-  console.log(markdown);
+  // bench/orm/run.js reads the last stdout line as this bench's section of RESULTS.md.
+  console.error(markdown);
+  console.log(JSON.stringify({ markdown }));
 }
