@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { BusTransport, TransportListener } from '../core/bus/bus-transport.js';
 import { openConnection, type ConnectionRole } from './redis-connections.js';
 import type { ResolvedRedisBusOptions } from './redis-bus.options.js';
-import { decodeFrame } from './redis-frame.js';
+import { FrameAuth } from './frame-auth.js';
+import { FrameIntake, type Delivery } from './frame-intake.js';
 import { defineScripts, readChannelState, type ScriptedRedis } from './redis-scripts.js';
 import { SequenceTracker, type TrackerEvent } from './sequence-tracker.js';
 import { shutDownConnection } from './shut-down-connection.js';
@@ -23,7 +24,9 @@ const MALFORMED_WARN_EVERY_MS = 10_000;
 export class RedisBusTransport implements BusTransport {
   readonly name = 'redis';
   readonly #options: ResolvedRedisBusOptions;
-  readonly #tracker = new SequenceTracker();
+  readonly #tracker = new SequenceTracker<Delivery>();
+  readonly #auth: FrameAuth | undefined;
+  readonly #intake: FrameIntake;
   #listener: TransportListener | undefined;
   #sub: Redis | undefined;
   #pub: ScriptedRedis | undefined;
@@ -44,6 +47,9 @@ export class RedisBusTransport implements BusTransport {
 
   constructor(options: ResolvedRedisBusOptions) {
     this.#options = options;
+    this.#auth =
+      options.key && new FrameAuth(options.key, options.acceptKeys, options.redisChannel);
+    this.#intake = new FrameIntake(this.#auth);
   }
 
   start(listener: TransportListener): void {
@@ -75,7 +81,9 @@ export class RedisBusTransport implements BusTransport {
     if (!pub || this.#closing) {
       return Promise.reject(new Error('The redis bus is not started or already closed.'));
     }
-    const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const bytes = this.#auth
+      ? this.#auth.seal(payload)
+      : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     return pub.hydracachePublish(this.#options.stateKey, this.#options.redisChannel, bytes).then(
       () => undefined,
       (error: unknown) => {
@@ -168,11 +176,26 @@ export class RedisBusTransport implements BusTransport {
 
   #onMessage(channel: Buffer, bytes: Buffer): void {
     if (this.#closing || channel.toString() !== this.#options.redisChannel) return;
-    const frame = decodeFrame(bytes);
-    if (frame) {
-      this.#emit(this.#tracker.frame(frame));
-      return;
+    const intake = this.#intake.take(bytes);
+    switch (intake.kind) {
+      case 'numbered':
+        this.#emit(this.#tracker.frame(intake.frame));
+        return;
+      case 'unnumbered':
+        this.#call((listener) => listener.message(intake.payload));
+        return;
+      case 'unauthenticated':
+        this.#call((listener) => listener.rejected?.('unauthenticated'));
+        return;
+      case 'replayed':
+        this.#call((listener) => listener.rejected?.('duplicate'));
+        return;
+      case 'not-a-frame':
+        this.#notAFrame(bytes);
     }
+  }
+
+  #notAFrame(bytes: Buffer): void {
     this.#malformed++;
     const now = Date.now();
     if (now - this.#malformedWarnedAt < MALFORMED_WARN_EVERY_MS) return;
@@ -187,11 +210,15 @@ export class RedisBusTransport implements BusTransport {
     );
   }
 
-  #emit(events: readonly TrackerEvent[]): void {
+  #emit(events: readonly TrackerEvent<Delivery>[]): void {
     for (const event of events) {
       if (this.#closing) return;
-      if (event.kind === 'message') this.#call((listener) => listener.message(event.payload));
-      else if (event.kind === 'gap') this.#call((listener) => listener.gap());
+      if (event.kind === 'message') {
+        const { payload, decoded } = event.item;
+        this.#call((listener) => listener.message(payload, decoded));
+      } else if (event.kind === 'gap') this.#call((listener) => listener.gap());
+      else if (event.kind === 'duplicate')
+        this.#call((listener) => listener.rejected?.('duplicate'));
       else {
         this.#reportedConnected = true;
         this.#call((listener) => listener.connected({ gap: event.gap }));

@@ -13,10 +13,20 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], 'seq', 0, 'epoch', t[1] .. '.' .. t[2])
 end`;
 
-/** Numbers the message and publishes it as a frame (redis-frame.ts) in one atomic step. */
-const PUBLISH = `${ENSURE_STATE}
+/**
+ * Numbers the message and publishes it as a frame (redis-frame.ts: magic, number, epoch, body) in
+ * one atomic step. The epoch in every frame lets a subscriber tell a replayed old frame (same
+ * epoch, a number it already passed) from a counter that really started again (a newer epoch).
+ */
+const PUBLISH = `
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if not epoch then
+  local t = redis.call('TIME')
+  epoch = t[1] .. '.' .. t[2]
+  redis.call('HSET', KEYS[1], 'seq', 0, 'epoch', epoch)
+end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('PUBLISH', ARGV[1], 'HC' .. struct.pack('>I8', seq) .. ARGV[2])
+redis.call('PUBLISH', ARGV[1], 'HC' .. struct.pack('>I8B', seq, #epoch) .. epoch .. ARGV[2])
 return seq`;
 
 /** Reads the channel's state (creating it when absent) as `[seq, epoch]`. */

@@ -1,15 +1,19 @@
-import type { Frame } from './redis-frame.js';
+import { compareEpochs } from './counter-epoch.js';
 
 /**
  * Decides, from sequence numbers alone, whether this subscriber may have missed a message. Pure
- * logic (no Redis), so every case is unit-tested; redis-bus.transport.ts feeds it.
+ * logic (no Redis), so every case is unit-tested; redis-bus.transport.ts feeds it the frames it has
+ * already checked (readable payload, valid MAC when keyed).
  *
- * Every message on a channel carries the next number of one counter in Redis (redis-scripts.ts), so
- * while the subscription is up the numbers arrive contiguous and in order, and a jump is a gap.
- * After a (re)subscribe the tracker buffers frames until it gets a snapshot of the counter taken
- * after the subscription was live and ordered against it (see the transport's sync step). The
- * reconnect is gap-free only when the snapshot is from the same server run and the same counter
- * epoch, and every number after the last delivered one up to the snapshot arrived in the buffer.
+ * Every message on a channel carries the next number of one counter in Redis, and that counter's
+ * epoch (redis-scripts.ts), so while the subscription is up the numbers arrive contiguous and in
+ * order: a jump is a gap, a newer epoch is a counter that started again (a gap too), and a number
+ * already passed in the same epoch, or any number of an older epoch, is a copy of a frame already
+ * delivered (a replay or a duplicate), dropped without a gap. After a (re)subscribe the tracker
+ * buffers frames until it gets a snapshot of the counter taken after the subscription was live
+ * and ordered against it (see the transport's sync step). The reconnect is gap-free only when the
+ * snapshot is from the same server run and the same counter epoch, and every number after the last
+ * delivered one up to the snapshot arrived in the buffer.
  */
 
 /** The counter as read after a subscribe: server run, counter epoch and its value. */
@@ -19,24 +23,32 @@ export interface CounterSnapshot {
   readonly seq: number;
 }
 
+/** A frame as the tracker sees it: its number, its counter's epoch, and what to deliver. */
+export interface NumberedFrame<T> {
+  readonly seq: number;
+  readonly epoch: string;
+  readonly item: T;
+}
+
 /** What the transport must report to its listener, in order. */
-export type TrackerEvent =
+export type TrackerEvent<T> =
   | { readonly kind: 'connected'; readonly gap: boolean }
-  | { readonly kind: 'message'; readonly payload: Uint8Array }
-  | { readonly kind: 'gap' };
+  | { readonly kind: 'message'; readonly item: T }
+  | { readonly kind: 'gap' }
+  /** A copy of a frame already delivered (replayed or duplicated): dropped, nothing missed. */
+  | { readonly kind: 'duplicate' };
 
 interface Position {
   runId: string;
-  /** Undefined once the counter was seen going backwards: its epoch is then unknown. */
-  epoch: string | undefined;
+  epoch: string;
   seq: number;
 }
 
 /** Tracks one subscriber's position in the channel's sequence across reconnects. */
-export class SequenceTracker {
+export class SequenceTracker<T = Uint8Array> {
   #position: Position | undefined;
   #state: 'down' | 'syncing' | 'live' = 'down';
-  #buffer: Frame[] = [];
+  #buffer: NumberedFrame<T>[] = [];
   #overflowed = false;
   #highestSeen = 0;
 
@@ -62,40 +74,46 @@ export class SequenceTracker {
     this.#buffer = [];
   }
 
-  /** A well-formed frame arrived on the subscription. */
-  frame(frame: Frame): TrackerEvent[] {
+  /** A checked frame arrived on the subscription. */
+  frame(frame: NumberedFrame<T>): TrackerEvent<T>[] {
     if (this.#state === 'live') return this.#follow(frame);
     if (this.#state === 'syncing') this.#hold(frame);
     return [];
   }
 
   /** The counter was read after the subscription went live: report `connected` and the buffer. */
-  synced(snapshot: CounterSnapshot): TrackerEvent[] {
+  synced(snapshot: CounterSnapshot): TrackerEvent<T>[] {
     if (this.#state !== 'syncing') return [];
-    const covered = this.#covers(snapshot);
     const previous = this.#position;
+    const covered = previous !== undefined && this.#covers(previous, snapshot);
     this.#position = {
       runId: snapshot.runId,
       epoch: snapshot.epoch,
-      seq:
-        covered && previous
-          ? previous.seq
-          : this.#overflowed
-            ? Math.max(snapshot.seq, this.#highestSeen)
-            : snapshot.seq,
+      seq: covered
+        ? previous.seq
+        : this.#overflowed
+          ? Math.max(snapshot.seq, this.#highestSeen)
+          : snapshot.seq,
     };
-    const events: TrackerEvent[] = [{ kind: 'connected', gap: !covered }];
+    const events: TrackerEvent<T>[] = [{ kind: 'connected', gap: !covered }];
+    const delivered = new Set<number>();
     for (const frame of this.#buffer) {
-      // Before the snapshot and already covered by the gap: deliver without checking order.
-      if (!covered && frame.seq <= snapshot.seq) events.push(message(frame));
-      else events.push(...this.#follow(frame));
+      if (covered || frame.epoch !== snapshot.epoch || frame.seq > snapshot.seq) {
+        events.push(...this.#follow(frame));
+      } else if (delivered.has(frame.seq)) {
+        events.push({ kind: 'duplicate' });
+      } else {
+        // Up to the snapshot and already covered by the gap: deliver without checking order.
+        delivered.add(frame.seq);
+        events.push({ kind: 'message', item: frame.item });
+      }
     }
     this.#buffer = [];
     this.#state = 'live';
     return events;
   }
 
-  #hold(frame: Frame): void {
+  #hold(frame: NumberedFrame<T>): void {
     this.#highestSeen = Math.max(this.#highestSeen, frame.seq);
     if (this.#overflowed) return;
     if (this.#buffer.length >= this.maxBuffered) {
@@ -107,34 +125,34 @@ export class SequenceTracker {
     this.#buffer.push(frame);
   }
 
-  #covers(snapshot: CounterSnapshot): boolean {
-    const previous = this.#position;
-    if (!previous || this.#overflowed) return false;
+  /** Whether the buffer holds every number after `previous` up to the snapshot, in its epoch. */
+  #covers(previous: Position, snapshot: CounterSnapshot): boolean {
+    if (this.#overflowed) return false;
     if (previous.runId !== snapshot.runId || previous.epoch !== snapshot.epoch) return false;
     if (snapshot.seq < previous.seq) return false;
-    let next = previous.seq + 1;
+    const seen = new Set<number>();
     for (const frame of this.#buffer) {
-      if (frame.seq > snapshot.seq) break;
-      if (frame.seq !== next) return false;
-      next++;
+      if (frame.epoch === snapshot.epoch && frame.seq > previous.seq && frame.seq <= snapshot.seq) {
+        seen.add(frame.seq);
+      }
     }
-    return next === snapshot.seq + 1;
+    return seen.size === snapshot.seq - previous.seq;
   }
 
-  #follow(frame: Frame): TrackerEvent[] {
+  #follow(frame: NumberedFrame<T>): TrackerEvent<T>[] {
     const position = this.#position!;
-    const events: TrackerEvent[] = [];
-    if (frame.seq !== position.seq + 1) {
-      events.push({ kind: 'gap' });
-      // Backwards: the counter was reset under us; no later snapshot can prove continuity with it.
-      if (frame.seq <= position.seq) position.epoch = undefined;
+    if (frame.epoch !== position.epoch) {
+      // An older counter's frame can only be a copy; a newer one means the counter started again
+      // under us (its key flushed or evicted), so what the old one numbered may be lost to us.
+      if (compareEpochs(frame.epoch, position.epoch) < 0) return [{ kind: 'duplicate' }];
+      position.epoch = frame.epoch;
+      position.seq = frame.seq;
+      return [{ kind: 'gap' }, { kind: 'message', item: frame.item }];
     }
+    if (frame.seq <= position.seq) return [{ kind: 'duplicate' }];
+    const jumped = frame.seq !== position.seq + 1;
     position.seq = frame.seq;
-    events.push(message(frame));
-    return events;
+    const message: TrackerEvent<T> = { kind: 'message', item: frame.item };
+    return jumped ? [{ kind: 'gap' }, message] : [message];
   }
-}
-
-function message(frame: Frame): TrackerEvent {
-  return { kind: 'message', payload: frame.payload };
 }

@@ -5,24 +5,24 @@ const RUN = 'run-a';
 const EPOCH = 'epoch-1';
 
 /** A frame whose payload is its sequence number as text, so the events read back easily. */
-function frame(seq: number) {
-  return { seq, payload: Buffer.from(String(seq)) };
+function frame(seq: number, epoch = EPOCH) {
+  return { seq, epoch, item: Buffer.from(String(seq)) as Uint8Array };
 }
 
-function read(events: TrackerEvent[]): string[] {
+function read(events: TrackerEvent<Uint8Array>[]): string[] {
   return events.map((event) =>
     event.kind === 'message'
-      ? Buffer.from(event.payload).toString()
-      : event.kind === 'gap'
-        ? 'gap'
-        : `connected(gap=${event.gap})`,
+      ? Buffer.from(event.item).toString()
+      : event.kind === 'connected'
+        ? `connected(gap=${event.gap})`
+        : event.kind,
   );
 }
 
 /** A tracker synced at counter `seq` (a first connect, so that one reports a gap). */
-function liveAt(seq: number, tracker = new SequenceTracker()): SequenceTracker {
+function liveAt(seq: number, tracker = new SequenceTracker(), epoch = EPOCH): SequenceTracker {
   tracker.subscribing();
-  tracker.synced({ runId: RUN, epoch: EPOCH, seq });
+  tracker.synced({ runId: RUN, epoch, seq });
   return tracker;
 }
 
@@ -34,7 +34,7 @@ function reconnect(
 ): string[] {
   tracker.lost();
   tracker.subscribing();
-  const held = buffered.flatMap((seq) => tracker.frame(frame(seq)));
+  const held = buffered.flatMap((seq) => tracker.frame(frame(seq, snapshot.epoch)));
   expect(held).toEqual([]);
   return read(tracker.synced({ runId: RUN, epoch: EPOCH, ...snapshot }));
 }
@@ -55,10 +55,46 @@ describe('SequenceTracker', () => {
     expect(read(tracker.frame(frame(10)))).toEqual(['10']);
   });
 
-  it('reports a counter that goes backwards as a gap, and cannot vouch for that epoch later', () => {
+  it('drops a number it already passed in the same epoch as a duplicate: no gap, not delivered', () => {
     const tracker = liveAt(5);
-    expect(read(tracker.frame(frame(1)))).toEqual(['gap', '1']);
-    expect(reconnect(tracker, { seq: 1 })).toEqual(['connected(gap=true)']);
+    expect(read(tracker.frame(frame(6)))).toEqual(['6']);
+    expect(read(tracker.frame(frame(6)))).toEqual(['duplicate']);
+    expect(read(tracker.frame(frame(2)))).toEqual(['duplicate']);
+    expect(read(tracker.frame(frame(7)))).toEqual(['7']);
+  });
+
+  it("drops any frame of an older counter's epoch as a replay", () => {
+    const tracker = liveAt(5, undefined, '1733000000.5');
+    expect(read(tracker.frame(frame(9, '1732999999.999999')))).toEqual(['duplicate']);
+    expect(read(tracker.frame(frame(6, '1733000000.5')))).toEqual(['6']);
+  });
+
+  it('reports a counter that started again (a newer epoch) as a gap, and follows the new one', () => {
+    const tracker = liveAt(5, undefined, '1733000000.5');
+    expect(read(tracker.frame(frame(1, '1733000000.600000')))).toEqual(['gap', '1']);
+    expect(read(tracker.frame(frame(2, '1733000000.600000')))).toEqual(['2']);
+    expect(read(tracker.frame(frame(5, '1733000000.5')))).toEqual(['duplicate']);
+  });
+
+  it('a duplicate in the reconnect buffer does not turn a covered reconnect into a gap', () => {
+    const tracker = liveAt(5);
+    expect(reconnect(tracker, { seq: 7 }, [6, 6, 5, 7])).toEqual([
+      'connected(gap=false)',
+      '6',
+      'duplicate',
+      'duplicate',
+      '7',
+    ]);
+  });
+
+  it('delivers a number up to the snapshot once after a gap, however often it was buffered', () => {
+    const tracker = liveAt(5);
+    expect(reconnect(tracker, { seq: 8 }, [8, 8, 9])).toEqual([
+      'connected(gap=true)',
+      '8',
+      'duplicate',
+      '9',
+    ]);
   });
 
   it('reconnects without a gap when the counter has not moved', () => {
