@@ -18,13 +18,19 @@ export type Intake =
    * A frame whose payload is not a bus message this instance reads (garbage, a newer wire version):
    * handed to the bus for its counters, never numbered, so it can neither fill nor open a gap.
    */
-  | { readonly kind: 'unnumbered'; readonly payload: Uint8Array }
+  | ({ readonly kind: 'unnumbered'; readonly payload: Uint8Array } & FrameNumber)
   /** Not a frame at all (another program's message): ignored. */
   | { readonly kind: 'not-a-frame' }
   /** No valid MAC under the bus's key: ignored. */
-  | { readonly kind: 'unauthenticated' }
+  | ({ readonly kind: 'unauthenticated' } & FrameNumber)
   /** A copy of an authentic payload already seen (a replay under another number): ignored. */
-  | { readonly kind: 'replayed' };
+  | ({ readonly kind: 'replayed' } & FrameNumber);
+
+/** The number and epoch a dropped frame's header claims (see SequenceTracker.claim). */
+export interface FrameNumber {
+  readonly seq: number;
+  readonly epoch: string;
+}
 
 /**
  * The checks every frame read from the channel passes, in order, before its number may count: the
@@ -45,15 +51,16 @@ export class FrameIntake {
     const frame = decodeFrame(bytes);
     if (!frame) return { kind: 'not-a-frame' };
     const payload = this.auth ? this.auth.open(frame.body) : frame.body;
-    if (!payload) return { kind: 'unauthenticated' };
+    const { seq, epoch } = frame;
+    if (!payload) return { kind: 'unauthenticated', seq, epoch };
     const decoded = decodeBusPayload(payload);
-    if (decoded.kind !== 'message') return { kind: 'unnumbered', payload };
+    if (decoded.kind !== 'message') return { kind: 'unnumbered', payload, seq, epoch };
     if (this.#senders && !this.#senders.accept(decoded.sender, decoded.seq)) {
-      return { kind: 'replayed' };
+      return { kind: 'replayed', seq, epoch };
     }
     return {
       kind: 'numbered',
-      frame: { seq: frame.seq, epoch: frame.epoch, item: { payload, decoded } },
+      frame: { seq, epoch, item: { payload, decoded } },
     };
   }
 }

@@ -177,22 +177,19 @@ export class RedisBusTransport implements BusTransport {
   #onMessage(channel: Buffer, bytes: Buffer): void {
     if (this.#closing || channel.toString() !== this.#options.redisChannel) return;
     const intake = this.#intake.take(bytes);
-    switch (intake.kind) {
-      case 'numbered':
-        this.#emit(this.#tracker.frame(intake.frame));
-        return;
-      case 'unnumbered':
-        this.#call((listener) => listener.message(intake.payload));
-        return;
-      case 'unauthenticated':
-        this.#call((listener) => listener.rejected?.('unauthenticated'));
-        return;
-      case 'replayed':
-        this.#call((listener) => listener.rejected?.('duplicate'));
-        return;
-      case 'not-a-frame':
-        this.#notAFrame(bytes);
+    if (intake.kind === 'numbered') {
+      this.#emit(this.#tracker.frame(intake.frame));
+      return;
     }
+    if (intake.kind === 'not-a-frame') {
+      this.#notAFrame(bytes);
+      return;
+    }
+    this.#tracker.claim(intake.seq, intake.epoch);
+    if (intake.kind === 'unnumbered') this.#call((listener) => listener.message(intake.payload));
+    else if (intake.kind === 'unauthenticated') {
+      this.#call((listener) => listener.rejected?.('unauthenticated'));
+    } else this.#call((listener) => listener.rejected?.('duplicate'));
   }
 
   #notAFrame(bytes: Buffer): void {

@@ -14,6 +14,14 @@ import { compareEpochs } from './counter-epoch.js';
  * and ordered against it (see the transport's sync step). The reconnect is gap-free only when the
  * snapshot is from the same server run and the same counter epoch, and every number after the last
  * delivered one up to the snapshot arrived in the buffer.
+ *
+ * A frame the transport dropped (a payload that is no bus message, no valid MAC, a replayed
+ * payload) still shows which number the script gave it, if its header is honest. While the
+ * subscription is live Redis delivers every frame or drops the connection, so a number that only
+ * such a frame carried is {@link claim}ed: a later jump over claimed numbers only is no gap (an
+ * instance without the bus key on a keyed channel costs no flushes). A forged claim cannot hide a
+ * real loss, since while live nothing else is lost; during a sync (when frames published before the
+ * subscribe were missed) claims are not taken.
  */
 
 /** The counter as read after a subscribe: server run, counter epoch and its value. */
@@ -38,6 +46,9 @@ export type TrackerEvent<T> =
   /** A copy of a frame already delivered (replayed or duplicated): dropped, nothing missed. */
   | { readonly kind: 'duplicate' };
 
+/** Farthest above the position a claim is kept, in numbers. */
+const MAX_CLAIMED = 1024;
+
 interface Position {
   runId: string;
   epoch: string;
@@ -51,6 +62,8 @@ export class SequenceTracker<T = Uint8Array> {
   #buffer: NumberedFrame<T>[] = [];
   #overflowed = false;
   #highestSeen = 0;
+  /** Numbers above the position carried only by dropped frames, while live; bounded by MAX_CLAIMED. */
+  readonly #claimed = new Set<number>();
 
   /** @param maxBuffered frames kept while a sync is pending (default 10 000); beyond it: a gap. */
   constructor(private readonly maxBuffered = 10_000) {}
@@ -72,6 +85,15 @@ export class SequenceTracker<T = Uint8Array> {
   lost(): void {
     this.#state = 'down';
     this.#buffer = [];
+    this.#claimed.clear();
+  }
+
+  /** A frame numbered `seq` in `epoch` arrived but was dropped; see the class comment. */
+  claim(seq: number, epoch: string): void {
+    const position = this.#position;
+    if (this.#state !== 'live' || position === undefined || epoch !== position.epoch) return;
+    if (seq <= position.seq || seq - position.seq > MAX_CLAIMED) return;
+    this.#claimed.add(seq);
   }
 
   /** A checked frame arrived on the subscription. */
@@ -150,9 +172,18 @@ export class SequenceTracker<T = Uint8Array> {
       return [{ kind: 'gap' }, { kind: 'message', item: frame.item }];
     }
     if (frame.seq <= position.seq) return [{ kind: 'duplicate' }];
-    const jumped = frame.seq !== position.seq + 1;
+    const jumped = frame.seq !== position.seq + 1 && !this.#allClaimed(position.seq, frame.seq);
     position.seq = frame.seq;
+    if (this.#claimed.size > 0)
+      for (const n of this.#claimed) if (n <= frame.seq) this.#claimed.delete(n);
     const message: TrackerEvent<T> = { kind: 'message', item: frame.item };
     return jumped ? [{ kind: 'gap' }, message] : [message];
+  }
+
+  /** Whether every number strictly between `from` and `to` was claimed. */
+  #allClaimed(from: number, to: number): boolean {
+    if (to - from - 1 > this.#claimed.size) return false;
+    for (let n = from + 1; n < to; n++) if (!this.#claimed.has(n)) return false;
+    return true;
   }
 }

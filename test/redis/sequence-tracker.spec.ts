@@ -76,6 +76,30 @@ describe('SequenceTracker', () => {
     expect(read(tracker.frame(frame(5, '1733000000.5')))).toEqual(['duplicate']);
   });
 
+  it('a jump over numbers that dropped frames claimed (while live, same epoch) is no gap', () => {
+    const tracker = liveAt(5);
+    tracker.claim(6, EPOCH);
+    tracker.claim(7, EPOCH);
+    expect(read(tracker.frame(frame(8)))).toEqual(['8']);
+    tracker.claim(9, 'another-epoch');
+    tracker.claim(8, EPOCH); // already passed
+    expect(read(tracker.frame(frame(10)))).toEqual(['gap', '10']);
+    tracker.claim(12, EPOCH);
+    expect(read(tracker.frame(frame(13)))).toEqual(['gap', '13']); // 11 was never claimed
+  });
+
+  it('takes no claims while syncing: a reconnect they would cover is still a gap', () => {
+    const tracker = liveAt(5);
+    tracker.lost();
+    tracker.subscribing();
+    tracker.claim(6, EPOCH);
+    tracker.frame(frame(7));
+    expect(read(tracker.synced({ runId: RUN, epoch: EPOCH, seq: 7 }))).toEqual([
+      'connected(gap=true)',
+      '7',
+    ]);
+  });
+
   it('a duplicate in the reconnect buffer does not turn a covered reconnect into a gap', () => {
     const tracker = liveAt(5);
     expect(reconnect(tracker, { seq: 7 }, [6, 6, 5, 7])).toEqual([
