@@ -79,12 +79,20 @@ const available = await sharedRedisAvailable('Redis bus frames (shared Redis)');
     expect(b.busStats()!.duplicates).toBe(before.duplicates + 2);
   });
 
-  it('still catches a counter that really started again (its key deleted): a gap, and a flush', async () => {
-    const { a, b, before, stateKey } = await scene();
-    await admin.del(stateKey);
-    await a.invalidateKey('unrelated');
-    await pollUntil(() => b.busStats()!.resyncs === before.resyncs + 1, 'B to resync');
-    expect(b.busStats()!.gapsDetected).toBe(before.gapsDetected + 1);
-    expect(await b.containsKey('keep')).toBe(false);
-  });
+  it.each([
+    ['after some messages', 2],
+    ['before any message (the new counter goes on from the old number)', 0],
+  ])(
+    'still catches a counter that really started again (its key deleted) %s: a gap, a flush',
+    async (_when, warmUp) => {
+      const { a, b, before, stateKey } = await scene();
+      for (let i = 0; i < warmUp; i++) await a.invalidateKey(`warm-${i}`);
+      await pollUntil(() => b.busStats()!.applied === before.applied + warmUp, 'the warm-up');
+      await admin.del(stateKey);
+      await a.invalidateKey('unrelated');
+      await pollUntil(() => b.busStats()!.resyncs === before.resyncs + 1, 'B to resync');
+      expect(b.busStats()!.gapsDetected).toBe(before.gapsDetected + 1);
+      expect(await b.containsKey('keep')).toBe(false);
+    },
+  );
 });
