@@ -4,8 +4,9 @@ import { decodeFrame } from './redis-frame.js';
 import { SenderWindow } from './sender-window.js';
 import type { NumberedFrame } from './sequence-tracker.js';
 
-/** A readable bus message, with its payload bytes for the bus. */
-export interface Delivery {
+/** A frame that passed every check: its number, epoch, payload bytes and decoded message. */
+export interface CheckedFrame extends NumberedFrame {
+  readonly kind: 'numbered';
   readonly payload: Uint8Array;
   readonly decoded: BusEnvelope;
 }
@@ -13,7 +14,7 @@ export interface Delivery {
 /** What {@link FrameIntake.take} makes of the bytes read from the channel. */
 export type Intake =
   /** A bus message numbered by the publish script: the sequence tracker decides what comes next. */
-  | { readonly kind: 'numbered'; readonly frame: NumberedFrame<Delivery> }
+  | CheckedFrame
   /**
    * A frame whose payload is not a bus message this instance reads (garbage, a newer wire version):
    * handed to the bus for its counters, never numbered, so it can neither fill nor open a gap.
@@ -58,9 +59,6 @@ export class FrameIntake {
     if (this.#senders && !this.#senders.accept(decoded.sender, decoded.seq)) {
       return { kind: 'replayed', seq, epoch };
     }
-    return {
-      kind: 'numbered',
-      frame: { seq, epoch, item: { payload, decoded } },
-    };
+    return { kind: 'numbered', seq, epoch, payload, decoded };
   }
 }

@@ -3,9 +3,9 @@ import type { BusTransport, TransportListener } from '../core/bus/bus-transport.
 import { openConnection, type ConnectionRole } from './redis-connections.js';
 import type { ResolvedRedisBusOptions } from './redis-bus.options.js';
 import { FrameAuth } from './frame-auth.js';
-import { FrameIntake, type Delivery } from './frame-intake.js';
+import { FrameIntake, type CheckedFrame } from './frame-intake.js';
 import { defineScripts, readChannelState, type ScriptedRedis } from './redis-scripts.js';
-import { SequenceTracker, type TrackerEvent } from './sequence-tracker.js';
+import { IN_ORDER, SequenceTracker, type TrackerEvent } from './sequence-tracker.js';
 import { shutDownConnection } from './shut-down-connection.js';
 
 const SYNC_RETRY_MS = 250;
@@ -24,7 +24,9 @@ const MALFORMED_WARN_EVERY_MS = 10_000;
 export class RedisBusTransport implements BusTransport {
   readonly name = 'redis';
   readonly #options: ResolvedRedisBusOptions;
-  readonly #tracker = new SequenceTracker<Delivery>();
+  readonly #tracker = new SequenceTracker<CheckedFrame>();
+  /** The channel name as bytes, to check each message's channel without decoding it. */
+  readonly #channelBytes: Buffer;
   readonly #auth: FrameAuth | undefined;
   readonly #intake: FrameIntake;
   #listener: TransportListener | undefined;
@@ -50,6 +52,7 @@ export class RedisBusTransport implements BusTransport {
     this.#auth =
       options.key && new FrameAuth(options.key, options.acceptKeys, options.redisChannel);
     this.#intake = new FrameIntake(this.#auth);
+    this.#channelBytes = Buffer.from(options.redisChannel);
   }
 
   start(listener: TransportListener): void {
@@ -83,7 +86,9 @@ export class RedisBusTransport implements BusTransport {
     }
     const bytes = this.#auth
       ? this.#auth.seal(payload)
-      : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      : Buffer.isBuffer(payload)
+        ? payload
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     return pub.hydracachePublish(this.#options.stateKey, this.#options.redisChannel, bytes).then(
       () => undefined,
       (error: unknown) => {
@@ -175,10 +180,12 @@ export class RedisBusTransport implements BusTransport {
   }
 
   #onMessage(channel: Buffer, bytes: Buffer): void {
-    if (this.#closing || channel.toString() !== this.#options.redisChannel) return;
+    if (this.#closing || !channel.equals(this.#channelBytes)) return;
     const intake = this.#intake.take(bytes);
     if (intake.kind === 'numbered') {
-      this.#emit(this.#tracker.frame(intake.frame));
+      const events = this.#tracker.frame(intake);
+      if (events === IN_ORDER) this.#deliver(intake);
+      else this.#emit(events);
       return;
     }
     if (intake.kind === 'not-a-frame') {
@@ -207,13 +214,22 @@ export class RedisBusTransport implements BusTransport {
     );
   }
 
-  #emit(events: readonly TrackerEvent<Delivery>[]): void {
+  /** Hands one checked frame to the listener (the hot path: no closure, no event list). */
+  #deliver(frame: CheckedFrame): void {
+    const listener = this.#listener;
+    if (!listener) return;
+    try {
+      listener.message(frame.payload, frame.decoded);
+    } catch (error) {
+      this.#call((l) => l.warn('the bus listener threw while handling a message', error));
+    }
+  }
+
+  #emit(events: readonly TrackerEvent<CheckedFrame>[]): void {
     for (const event of events) {
       if (this.#closing) return;
-      if (event.kind === 'message') {
-        const { payload, decoded } = event.item;
-        this.#call((listener) => listener.message(payload, decoded));
-      } else if (event.kind === 'gap') this.#call((listener) => listener.gap());
+      if (event.kind === 'message') this.#deliver(event.frame);
+      else if (event.kind === 'gap') this.#call((listener) => listener.gap());
       else if (event.kind === 'duplicate')
         this.#call((listener) => listener.rejected?.('duplicate'));
       else {

@@ -33,10 +33,9 @@ export function decodeFrame(bytes: Uint8Array): Frame | undefined {
   if (bytes.length < FRAME_SEQ_BYTES + 2 || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) {
     return undefined;
   }
-  // Two 32-bit halves, not getBigUint64: no BigInt allocated per message.
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const high = view.getUint32(2, false);
-  const low = view.getUint32(6, false);
+  // Read by hand, not with a DataView and getBigUint64: nothing allocated but the result.
+  const high = ((bytes[2]! << 24) >>> 0) + ((bytes[3]! << 16) | (bytes[4]! << 8) | bytes[5]!);
+  const low = ((bytes[6]! << 24) >>> 0) + ((bytes[7]! << 16) | (bytes[8]! << 8) | bytes[9]!);
   if (high > 0x1fffff || (high === 0 && low === 0)) return undefined;
   const epochLength = bytes[FRAME_SEQ_BYTES]!;
   const bodyStart = FRAME_SEQ_BYTES + 1 + epochLength;
@@ -64,5 +63,7 @@ export function encodeFrame(seq: number, epoch: string, body: Uint8Array): Uint8
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  return Buffer.isBuffer(bytes)
+    ? bytes.toString('latin1', start, end)
+    : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }

@@ -31,23 +31,28 @@ export interface CounterSnapshot {
   readonly seq: number;
 }
 
-/** A frame as the tracker sees it: its number, its counter's epoch, and what to deliver. */
-export interface NumberedFrame<T> {
+/** A frame as the tracker sees it: its number and its counter's epoch (the rest is the caller's). */
+export interface NumberedFrame {
   readonly seq: number;
   readonly epoch: string;
-  readonly item: T;
 }
 
 /** What the transport must report to its listener, in order. */
-export type TrackerEvent<T> =
+export type TrackerEvent<F extends NumberedFrame> =
   | { readonly kind: 'connected'; readonly gap: boolean }
-  | { readonly kind: 'message'; readonly item: T }
+  | { readonly kind: 'message'; readonly frame: F }
   | { readonly kind: 'gap' }
   /** A copy of a frame already delivered (replayed or duplicated): dropped, nothing missed. */
   | { readonly kind: 'duplicate' };
 
 /** Farthest above the position a claim is kept, in numbers. */
 const MAX_CLAIMED = 1024;
+
+/**
+ * What {@link SequenceTracker.frame} returns in the common case, the next number of a live
+ * subscription: deliver that frame, nothing else (no event list allocated per message).
+ */
+export const IN_ORDER = Symbol('in order');
 
 interface Position {
   runId: string;
@@ -56,10 +61,10 @@ interface Position {
 }
 
 /** Tracks one subscriber's position in the channel's sequence across reconnects. */
-export class SequenceTracker<T = Uint8Array> {
+export class SequenceTracker<F extends NumberedFrame = NumberedFrame> {
   #position: Position | undefined;
   #state: 'down' | 'syncing' | 'live' = 'down';
-  #buffer: NumberedFrame<T>[] = [];
+  #buffer: F[] = [];
   #overflowed = false;
   #highestSeen = 0;
   /** Numbers above the position carried only by dropped frames, while live; bounded by MAX_CLAIMED. */
@@ -96,15 +101,23 @@ export class SequenceTracker<T = Uint8Array> {
     this.#claimed.add(seq);
   }
 
-  /** A checked frame arrived on the subscription. */
-  frame(frame: NumberedFrame<T>): TrackerEvent<T>[] {
-    if (this.#state === 'live') return this.#follow(frame);
+  /** A checked frame arrived on the subscription: what to report, or {@link IN_ORDER}. */
+  frame(frame: F): TrackerEvent<F>[] | typeof IN_ORDER {
+    if (this.#state === 'live') {
+      const position = this.#position!;
+      if (frame.seq === position.seq + 1 && frame.epoch === position.epoch) {
+        position.seq = frame.seq;
+        if (this.#claimed.size > 0) this.#claimed.delete(frame.seq);
+        return IN_ORDER;
+      }
+      return this.#follow(frame);
+    }
     if (this.#state === 'syncing') this.#hold(frame);
     return [];
   }
 
   /** The counter was read after the subscription went live: report `connected` and the buffer. */
-  synced(snapshot: CounterSnapshot): TrackerEvent<T>[] {
+  synced(snapshot: CounterSnapshot): TrackerEvent<F>[] {
     if (this.#state !== 'syncing') return [];
     const previous = this.#position;
     const covered = previous !== undefined && this.#covers(previous, snapshot);
@@ -117,7 +130,7 @@ export class SequenceTracker<T = Uint8Array> {
           ? Math.max(snapshot.seq, this.#highestSeen)
           : snapshot.seq,
     };
-    const events: TrackerEvent<T>[] = [{ kind: 'connected', gap: !covered }];
+    const events: TrackerEvent<F>[] = [{ kind: 'connected', gap: !covered }];
     const delivered = new Set<number>();
     for (const frame of this.#buffer) {
       if (covered || frame.epoch !== snapshot.epoch || frame.seq > snapshot.seq) {
@@ -127,7 +140,7 @@ export class SequenceTracker<T = Uint8Array> {
       } else {
         // Up to the snapshot and already covered by the gap: deliver without checking order.
         delivered.add(frame.seq);
-        events.push({ kind: 'message', item: frame.item });
+        events.push({ kind: 'message', frame });
       }
     }
     this.#buffer = [];
@@ -135,7 +148,7 @@ export class SequenceTracker<T = Uint8Array> {
     return events;
   }
 
-  #hold(frame: NumberedFrame<T>): void {
+  #hold(frame: F): void {
     this.#highestSeen = Math.max(this.#highestSeen, frame.seq);
     if (this.#overflowed) return;
     if (this.#buffer.length >= this.maxBuffered) {
@@ -161,7 +174,7 @@ export class SequenceTracker<T = Uint8Array> {
     return seen.size === snapshot.seq - previous.seq;
   }
 
-  #follow(frame: NumberedFrame<T>): TrackerEvent<T>[] {
+  #follow(frame: F): TrackerEvent<F>[] {
     const position = this.#position!;
     if (frame.epoch !== position.epoch) {
       // An older counter's frame can only be a copy; a newer one means the counter started again
@@ -169,14 +182,14 @@ export class SequenceTracker<T = Uint8Array> {
       if (compareEpochs(frame.epoch, position.epoch) < 0) return [{ kind: 'duplicate' }];
       position.epoch = frame.epoch;
       position.seq = frame.seq;
-      return [{ kind: 'gap' }, { kind: 'message', item: frame.item }];
+      return [{ kind: 'gap' }, { kind: 'message', frame }];
     }
     if (frame.seq <= position.seq) return [{ kind: 'duplicate' }];
     const jumped = frame.seq !== position.seq + 1 && !this.#allClaimed(position.seq, frame.seq);
     position.seq = frame.seq;
     if (this.#claimed.size > 0)
       for (const n of this.#claimed) if (n <= frame.seq) this.#claimed.delete(n);
-    const message: TrackerEvent<T> = { kind: 'message', item: frame.item };
+    const message: TrackerEvent<F> = { kind: 'message', frame };
     return jumped ? [{ kind: 'gap' }, message] : [message];
   }
 
