@@ -4,12 +4,12 @@ import { openConnection, type ConnectionRole } from './redis-connections.js';
 import type { ResolvedRedisBusOptions } from './redis-bus.options.js';
 import { FrameAuth } from './frame-auth.js';
 import { FrameIntake, type CheckedFrame } from './frame-intake.js';
+import { MalformedFrames } from './malformed-frames.js';
 import { defineScripts, readChannelState, type ScriptedRedis } from './redis-scripts.js';
 import { IN_ORDER, SequenceTracker, type TrackerEvent } from './sequence-tracker.js';
 import { shutDownConnection } from './shut-down-connection.js';
 
 const SYNC_RETRY_MS = 250;
-const MALFORMED_WARN_EVERY_MS = 10_000;
 
 /**
  * The Redis transport: a subscriber and a publisher connection, messages numbered by a Lua script
@@ -43,8 +43,7 @@ export class RedisBusTransport implements BusTransport {
   #reportedConnected = false;
   #lastError: unknown;
   readonly #warned: Record<ConnectionRole, boolean> = { sub: false, pub: false };
-  #malformed = 0;
-  #malformedWarnedAt = -Infinity;
+  readonly #malformed: MalformedFrames;
   #closing: Promise<void> | undefined;
 
   constructor(options: ResolvedRedisBusOptions) {
@@ -53,6 +52,9 @@ export class RedisBusTransport implements BusTransport {
       options.key && new FrameAuth(options.key, options.acceptKeys, options.redisChannel);
     this.#intake = new FrameIntake(this.#auth);
     this.#channelBytes = Buffer.from(options.redisChannel);
+    this.#malformed = new MalformedFrames(options.redisChannel, (message) =>
+      this.#call((listener) => listener.warn(message)),
+    );
   }
 
   start(listener: TransportListener): void {
@@ -189,7 +191,7 @@ export class RedisBusTransport implements BusTransport {
       return;
     }
     if (intake.kind === 'not-a-frame') {
-      this.#notAFrame(bytes);
+      this.#malformed.ignored(bytes.length);
       return;
     }
     this.#tracker.claim(intake.seq, intake.epoch);
@@ -197,21 +199,6 @@ export class RedisBusTransport implements BusTransport {
     else if (intake.kind === 'unauthenticated') {
       this.#call((listener) => listener.rejected?.('unauthenticated'));
     } else this.#call((listener) => listener.rejected?.('duplicate'));
-  }
-
-  #notAFrame(bytes: Buffer): void {
-    this.#malformed++;
-    const now = Date.now();
-    if (now - this.#malformedWarnedAt < MALFORMED_WARN_EVERY_MS) return;
-    this.#malformedWarnedAt = now;
-    const count = this.#malformed;
-    this.#malformed = 0;
-    this.#call((listener) =>
-      listener.warn(
-        `ignored ${count} malformed frame(s) on ${this.#options.redisChannel} (latest: ${bytes.length} bytes); ` +
-          'is another program publishing on this channel?',
-      ),
-    );
   }
 
   /** Hands one checked frame to the listener (the hot path: no closure, no event list). */
