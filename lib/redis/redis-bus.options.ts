@@ -37,6 +37,12 @@ export interface RedisBusOptions {
    * new one (see docs/many-instances.md). Requires `key`. Default: none.
    */
   readonly acceptKeys?: readonly (string | Buffer)[];
+  /**
+   * Invalidations kept in Redis (a Stream capped at about this many entries) so that an instance
+   * that missed some while disconnected replays them and keeps the rest of its local cache; only a
+   * gap longer than the log drops it. 0 turns the log off. Default 1 000.
+   */
+  readonly replayLog?: number;
 }
 
 /** {@link RedisBusOptions} with defaults applied and the Redis names derived. */
@@ -53,10 +59,14 @@ export interface ResolvedRedisBusOptions {
   readonly key: Buffer | undefined;
   /** Further keys accepted when checking frames. */
   readonly acceptKeys: readonly Buffer[];
+  /** Entries the replay log keeps (0: no log). */
+  readonly replayLog: number;
   /** The pub/sub channel, with the wire version in it. */
   readonly redisChannel: string;
   /** The hash holding the channel's sequence counter and epoch. */
   readonly stateKey: string;
+  /** The Stream replaying recent frames, in the state's hash slot. */
+  readonly logKey: string;
 }
 
 const FIELDS = [
@@ -70,6 +80,7 @@ const FIELDS = [
   'maxReconnectDelay',
   'key',
   'acceptKeys',
+  'replayLog',
 ] as const;
 
 // Connection names may not hold spaces; keep channel and name to characters safe in every Redis name.
@@ -106,8 +117,10 @@ export function resolveRedisBusOptions(options: RedisBusOptions = {}): ResolvedR
     heartbeatInterval: millis(given.heartbeatInterval, 'heartbeatInterval', 2_000, 0),
     maxReconnectDelay: millis(given.maxReconnectDelay, 'maxReconnectDelay', 2_000, 50),
     ...keys(given.key, given.acceptKeys),
+    replayLog: count(given.replayLog, 'replayLog', 1_000),
     redisChannel: `hydracache:v1:${channel}`,
     stateKey: `hydracache:v1:${channel}:state`,
+    logKey: `{hydracache:v1:${channel}:state}:log`,
   };
 }
 
@@ -147,6 +160,14 @@ function keyBytes(value: unknown, field: string): Buffer {
     );
   }
   return bytes;
+}
+
+function count(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw CacheErrors.invalidOption(`redisBus ${field}`, 'an integer >= 0', value);
+  }
+  return value;
 }
 
 function text(value: unknown, field: string, fallback: string): string {

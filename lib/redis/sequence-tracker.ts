@@ -116,6 +116,40 @@ export class SequenceTracker<F extends NumberedFrame = NumberedFrame> {
     return [];
   }
 
+  /**
+   * The numbers a reconnect is missing to be gap-free, as `[from, to]` (inclusive): those after
+   * the last delivered one up to the snapshot that did not arrive in the buffer, when the snapshot
+   * is of the same server run and epoch (so the replay log may still hold them), at most
+   * `maxBuffered` of them. Undefined when nothing is missing or nothing could be replayed.
+   */
+  missing(snapshot: CounterSnapshot): [number, number] | undefined {
+    const previous = this.#position;
+    if (this.#state !== 'syncing' || !previous || this.#overflowed) return undefined;
+    if (previous.runId !== snapshot.runId || previous.epoch !== snapshot.epoch) return undefined;
+    if (snapshot.seq <= previous.seq || snapshot.seq - previous.seq > this.maxBuffered) {
+      return undefined;
+    }
+    const seen = new Set<number>();
+    for (const frame of this.#buffer) if (frame.epoch === snapshot.epoch) seen.add(frame.seq);
+    let from = 0;
+    let to = 0;
+    for (let n = previous.seq + 1; n <= snapshot.seq; n++) {
+      if (seen.has(n)) continue;
+      if (from === 0) from = n;
+      to = n;
+    }
+    return from === 0 ? undefined : [from, to];
+  }
+
+  /**
+   * Frames read back from the replay log while syncing: they were published before the subscribe,
+   * so they go before everything buffered since, in order. Ignored unless syncing.
+   */
+  replayed(frames: readonly F[]): void {
+    if (this.#state !== 'syncing' || frames.length === 0) return;
+    this.#buffer = [...[...frames].sort((a, b) => a.seq - b.seq), ...this.#buffer];
+  }
+
   /** The counter was read after the subscription went live: report `connected` and the buffer. */
   synced(snapshot: CounterSnapshot): TrackerEvent<F>[] {
     if (this.#state !== 'syncing') return [];

@@ -109,27 +109,31 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
     ]);
   });
 
-  it('reports a gap when a message is published while its subscriber is killed', async () => {
-    const channel = uniqueChannel();
-    const [, onA] = await joined({ channel, name: 'victim' });
-    await joined({ channel, name: 'other' });
-    const subId = await clientId(`hydracache:${channel}:sub:victim`);
-    // Kill and publish in one transaction, so the message is surely published while A is away.
+  /** Kills A's subscriber and publishes `text` in one transaction, so A surely misses it. */
+  async function killAndPublish(channel: string, victim: string, text: string, logLength: string) {
+    const subId = await clientId(`hydracache:${channel}:sub:${victim}`);
     const scripted = defineScripts(admin);
     const publish = scripted.multi().client('KILL', 'ID', subId) as unknown as {
-      hydracachePublish(
-        key: string,
-        channel: string,
-        payload: Buffer,
-      ): { exec(): Promise<unknown> };
+      hydracachePublish(...args: [string, string, string, Buffer, string]): {
+        exec(): Promise<unknown>;
+      };
     };
     await publish
       .hydracachePublish(
         `hydracache:v1:${channel}:state`,
+        `{hydracache:v1:${channel}:state}:log`,
         `hydracache:v1:${channel}`,
-        Buffer.from(wire('missed')),
+        Buffer.from(wire(text)),
+        logLength,
       )
       .exec();
+  }
+
+  it('reports a gap when a message is published while its subscriber is killed (no replay log)', async () => {
+    const channel = uniqueChannel();
+    const [, onA] = await joined({ channel, name: 'victim' });
+    await joined({ channel, name: 'other' });
+    await killAndPublish(channel, 'victim', 'missed', '0');
     await onA.waitFor('connected', 2);
     expect(onA.health).toEqual([
       { kind: 'connected', gap: true },
@@ -137,6 +141,19 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
       { kind: 'connected', gap: true },
     ]);
     expect(onA.texts).toEqual([]);
+  });
+
+  it('replays from the log what was published while its subscriber was killed: no gap', async () => {
+    const channel = uniqueChannel();
+    const [, onA] = await joined({ channel, name: 'victim' });
+    await killAndPublish(channel, 'victim', 'missed', '1000');
+    await onA.waitFor('connected', 2);
+    expect(onA.health).toEqual([
+      { kind: 'connected', gap: true },
+      { kind: 'disconnected' },
+      { kind: 'connected', gap: false },
+    ]);
+    expect(onA.texts).toEqual(['missed']);
   });
 
   it('close() releases both connections; a later publish rejects', async () => {
