@@ -47,8 +47,13 @@ export class FrameIntake {
     this.#senders = auth && new SenderWindow();
   }
 
-  /** Checks `bytes`; never throws. */
-  take(bytes: Uint8Array): Intake {
+  /**
+   * Checks `bytes`; never throws. `fromLog` marks an entry read back from the replay log: its
+   * number is bound to the log's entry id, which PUBLISH cannot forge, and it is often older than
+   * payloads of the same sender already taken live, so the sender's number is recorded but not
+   * held against it (the tracker drops what was delivered twice).
+   */
+  take(bytes: Uint8Array, fromLog = false): Intake {
     const frame = decodeFrame(bytes);
     if (!frame) return { kind: 'not-a-frame' };
     const payload = this.auth ? this.auth.open(frame.body) : frame.body;
@@ -56,7 +61,7 @@ export class FrameIntake {
     if (!payload) return { kind: 'unauthenticated', seq, epoch };
     const decoded = decodeBusPayload(payload);
     if (decoded.kind !== 'message') return { kind: 'unnumbered', payload, seq, epoch };
-    if (this.#senders && !this.#senders.accept(decoded.sender, decoded.seq)) {
+    if (this.#senders && !this.#senders.accept(decoded.sender, decoded.seq) && !fromLog) {
       return { kind: 'replayed', seq, epoch };
     }
     return { kind: 'numbered', seq, epoch, payload, decoded };

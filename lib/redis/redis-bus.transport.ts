@@ -210,7 +210,7 @@ export class RedisBusTransport implements BusTransport {
     if (session !== this.#awaitingSync) return;
     const frames: CheckedFrame[] = [];
     for (const [seq, body] of entries) {
-      const checked = this.#intake.take(encodeFrame(seq, snapshot.epoch, body));
+      const checked = this.#intake.take(encodeFrame(seq, snapshot.epoch, body), true);
       if (checked.kind === 'numbered') frames.push(checked);
     }
     this.#tracker.replayed(frames);

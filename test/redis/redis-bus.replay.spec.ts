@@ -64,8 +64,11 @@ const available = redisServerAvailable('Redis bus replay log (own redis-server)'
       await Promise.all(Array.from({ length: 50 }, (_, i) => cache.containsKey(`${prefix}${i}`)))
     ).filter(Boolean).length;
 
-  it('keeps unrelated entries and drops exactly the 50 invalidated ones', async () => {
-    const [a, b] = await pair();
+  it.each([
+    ['', {}],
+    [', with a shared key', { key: randomBytes(32) }],
+  ])('keeps unrelated entries and drops exactly the 50 invalidated ones%s', async (_, options) => {
+    const [a, b] = await pair(options);
     const before = b.busStats()!;
     await cutWhileInvalidating(a, b, 50);
     expect(await held(b, 'i')).toBe(0);
