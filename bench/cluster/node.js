@@ -4,12 +4,14 @@
  * Commands (parent -> child), each answered with { done: command, ...result }:
  *   fill { prefix }         hold `<prefix><i>` for i < keys, loaded locally (publishes nothing)
  *   watch { prefix }        start recording when each `<prefix><i>` is removed by another instance
- *   report                  { arrivals }: the removal times, in order of i (undefined if never)
- *   serial { prefix }       invalidate the keys one at a time, awaiting each: { sent } times
+ *   report                  { arrivals, gcs }: the removal times, in order of i (undefined if
+ *                           never), and the durations of the GCs since `watch`
+ *   serial { prefix }       invalidate the keys one at a time, awaiting each: { sent, endedAt } times
  *   burst { prefix, window} invalidate them with `window` in flight: { startedAt, endedAt }
  *   stats, close
  * Times are `performance.timeOrigin + performance.now()`: one clock for every process on the machine.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import * as systems from './systems.js';
 
 const [system, url, channel, keysText] = process.argv.slice(2);
@@ -21,6 +23,11 @@ const names = (prefix) => Array.from({ length: keys }, (_, i) => `${prefix}${i}`
 const cache = await systems[system]({ url, channel, expected: keys, keyIndex });
 let arrivals = [];
 let remaining = 0;
+/** Garbage collections since the last `watch`: how often and how long this process stopped. */
+let gcs = [];
+new PerformanceObserver((list) => gcs.push(...list.getEntries().map((e) => e.duration))).observe({
+  entryTypes: ['gc'],
+});
 
 const commands = {
   async fill({ prefix }) {
@@ -29,6 +36,7 @@ const commands = {
   async watch() {
     arrivals = new Array(keys);
     remaining = keys;
+    gcs = [];
     cache.onRemoval = (i) => {
       if (arrivals[i] !== undefined) return;
       arrivals[i] = now();
@@ -36,7 +44,7 @@ const commands = {
     };
   },
   async report() {
-    return { arrivals: Array.from(arrivals, (t) => t ?? null) };
+    return { arrivals: Array.from(arrivals, (t) => t ?? null), gcs };
   },
   async serial({ prefix }) {
     const sent = new Array(keys);
@@ -44,7 +52,7 @@ const commands = {
       sent[i] = now();
       await cache.invalidate(`${prefix}${i}`);
     }
-    return { sent };
+    return { sent, endedAt: now() };
   },
   async burst({ prefix, window }) {
     const startedAt = now();

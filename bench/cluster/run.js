@@ -2,9 +2,11 @@
  * `npm run bench:cluster` (after `npm run build`): invalidation propagation across 3 processes on
  * one Redis (REDIS_URL, default redis://127.0.0.1:6379), HydraCache's bus side by side with
  * bentocache's, then the hit path with and without a bus. Writes bench/cluster/RESULTS.md.
- *   KEYS=10000 (invalidations per measurement)
+ *   KEYS=10000 (invalidations per measurement), ROUNDS=3 (alternating rounds per system),
+ *   BASELINE_DIST=<dist dir of another build> (+ BASELINE_LABEL) adds that build as a third system,
+ *   BUS_KEY=<32+ bytes> runs HydraCache's bus with a shared key.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { formatResults } from './results.js';
 
 const URL_ = process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
 const KEYS = Number(process.env.KEYS ?? 10_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const WINDOW = 64;
 const NODE = fileURLToPath(new URL('./node.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -68,12 +71,14 @@ async function measureSystem(system) {
   await settle(500); // Let what filling published (bentocache announces its sets) drain.
   await Promise.all(receivers.map((node) => node.call('watch')));
   let removed = receivers.map((node) => node.next('all-removed'));
-  const { sent } = await publisher.call('serial', { prefix: 'k:' });
+  const { sent, endedAt: serialEnd } = await publisher.call('serial', { prefix: 'k:' });
   await Promise.all(removed);
   const latencies = [];
+  const gcs = [];
   for (const node of receivers) {
-    const { arrivals } = await node.call('report');
-    arrivals.forEach((arrival, i) => latencies.push(arrival - sent[i]));
+    const report = await node.call('report');
+    report.arrivals.forEach((arrival, i) => latencies.push(arrival - sent[i]));
+    gcs.push(...report.gcs);
   }
 
   // Throughput: `WINDOW` invalidations in flight until all are out, timed to the last removal.
@@ -94,6 +99,8 @@ async function measureSystem(system) {
     system,
     label,
     latencies,
+    awaitedPerSecond: KEYS / ((serialEnd - sent[0]) / 1000),
+    receiverGcs: gcs,
     publishedPerSecond: KEYS / ((endedAt - startedAt) / 1000),
     appliedPerSecond: KEYS / ((lastArrival - startedAt) / 1000),
     stats,
@@ -122,18 +129,41 @@ if (!(await redisReachable())) {
   console.error(`Redis is not reachable at ${URL_}: start redis-server or set REDIS_URL.`);
   process.exit(1);
 }
-const systems = [];
-for (const system of ['hydracache', 'bentocache']) {
-  console.log(`propagation: ${system}, ${KEYS} invalidations x 2 receivers...`);
-  systems.push(await measureSystem(system));
+// Rounds alternate between the systems, so that a noisy stretch of the machine hits both alike.
+const SYSTEMS = ['hydracache', ...(process.env.BASELINE_DIST ? ['baseline'] : []), 'bentocache'];
+const rounds = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const system of SYSTEMS) {
+    console.log(`round ${round}/${ROUNDS}: ${system}, ${KEYS} invalidations x 2 receivers...`);
+    rounds.push({ round, ...(await measureSystem(system)) });
+  }
 }
 console.log('hit path with and without a bus...');
 const hitPath = await measureHitPath({
   url: URL_,
   channel: `bench-hit-${randomBytes(4).toString('hex')}`,
 });
+/** bench/cluster/alloc.js for one build: bytes and µs per invalidation, receive and publish. */
+function allocation(dist) {
+  const script = fileURLToPath(new URL('./alloc.js', import.meta.url));
+  const flags = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
+  return JSON.parse(execFileSync(process.execPath, [...flags, script, dist], { encoding: 'utf8' }));
+}
+console.log('allocation per invalidation...');
+const allocations = [
+  { label: 'this build', ...allocation(fileURLToPath(new URL('../../dist', import.meta.url))) },
+  ...(process.env.BASELINE_DIST
+    ? [
+        {
+          label: process.env.BASELINE_LABEL ?? 'baseline',
+          ...allocation(process.env.BASELINE_DIST),
+        },
+      ]
+    : []),
+];
 const text = formatResults({
-  systems,
+  allocations,
+  rounds,
   hitPath,
   keys: KEYS,
   window: WINDOW,

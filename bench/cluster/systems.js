@@ -3,54 +3,57 @@
  * benchmark (bench/cluster/node.js) does not care which one it drives:
  *   fill(key)        store `key` locally without telling the others (a load filling a miss)
  *   invalidate(key)  remove `key` here and on every other instance; resolves when handed to the bus
- *   onRemoteRemoval  (keys index -> void) called, with the removal already applied, for each key
+ *   onRemoval        (keys index -> void) called, with the removal already applied, for each key
  *                    another instance's invalidation removed here
  *   close()
  */
+import diagnostics from 'node:diagnostics_channel';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisBusDriver } from 'bentocache/drivers/redis';
-import { HydraCache } from '../../dist/index.js';
-import { redisBus } from '../../dist/redis/index.js';
+import { pathToFileURL } from 'node:url';
 
 const HOUR = 3_600_000;
 
 /**
- * HydraCache with the Redis bus. Removal is observed by wrapping the transport's listener: right
- * after the bus applied a message (synchronously), the number of live entries tells how many of
- * the filled keys are gone; the benchmark invalidates them in order, one key per message.
+ * HydraCache with the Redis bus. Removal is observed the way an app would: on the
+ * `hydracache:invalidation` diagnostics channel, which the cache publishes right after it applied
+ * a remote invalidation (synchronously); the benchmark invalidates the keys in order, one key per
+ * message, so the n-th removed entry is key n.
  */
-export async function hydracache({ url, channel, expected }) {
-  const transport = redisBus({ url, channel });
+export function hydracache(options) {
+  const key = process.env.BUS_KEY;
+  const label = key ? 'HydraCache (redisBus, shared key)' : 'HydraCache (redisBus)';
+  return hydracacheFrom(new URL('../../dist/', import.meta.url), label, options, key);
+}
+
+/**
+ * The same, built from another checkout (`BASELINE_DIST=<its dist dir>`, e.g. main's), so that a
+ * change can be measured against what it changes in the same run.
+ */
+export function baseline(options) {
+  const label = `HydraCache before (${process.env.BASELINE_LABEL ?? 'baseline'})`;
+  return hydracacheFrom(pathToFileURL(`${process.env.BASELINE_DIST}/`), label, options, undefined);
+}
+
+async function hydracacheFrom(dist, label, { url, channel, expected }, key) {
+  const { HydraCache } = await import(new URL('index.js', dist).href);
+  const { redisBus } = await import(new URL('redis/index.js', dist).href);
+  const bus = redisBus({ url, channel, ...(key ? { key } : {}) });
   let onRemoved = () => {};
   let removedBefore = 0;
-  let filled = 0;
-  const observed = {
-    name: transport.name,
-    start(listener) {
-      transport.start({
-        ...listener,
-        connected: (info) => listener.connected(info),
-        disconnected: (cause) => listener.disconnected(cause),
-        gap: () => listener.gap(),
-        warn: (message, cause) => listener.warn(message, cause),
-        message(payload) {
-          listener.message(payload);
-          const removed = filled - cache.diagnostics().entries;
-          while (removedBefore < removed) onRemoved(removedBefore++);
-        },
-      });
-    },
-    publish: (payload) => transport.publish(payload),
-    close: () => transport.close(),
-  };
-  const cache = new HydraCache({ defaultTtl: HOUR, maxCapacity: expected * 2, bus: observed });
+  diagnostics.subscribe('hydracache:invalidation', (event) => {
+    if (event.origin !== 'remote') return;
+    // A flush (a resync after a gap) removes every key still held, at once.
+    const removed = event.kind === 'flush' ? expected - removedBefore : event.removed;
+    for (let n = 0; n < removed; n++) onRemoved(removedBefore++);
+  });
+  const cache = new HydraCache({ defaultTtl: HOUR, maxCapacity: expected * 2, bus });
   await until(() => cache.busStats().connected, 'HydraCache to join the bus');
   return {
-    label: 'HydraCache (redisBus)',
+    label,
     async fill(keys) {
       for (const key of keys) await cache.getOrLoad(key, {}, async () => 1);
-      filled = cache.diagnostics().entries;
       removedBefore = 0;
     },
     invalidate: (key) => cache.invalidateKey(key),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CacheErrors } from '../core/cache.errors.js';
 import { checkOptionFields } from '../core/option-fields.js';
+import { MIN_KEY_BYTES } from './frame-auth.js';
 
 /** Options of {@link redisBus}; every field is optional. */
 export interface RedisBusOptions {
@@ -24,6 +25,24 @@ export interface RedisBusOptions {
   readonly heartbeatInterval?: number;
   /** Longest pause between reconnection attempts, in ms; attempts start at 50 ms and double. Default 2 000. */
   readonly maxReconnectDelay?: number;
+  /**
+   * A secret shared by every instance on the channel (at least 32 bytes; a string counts its UTF-8
+   * bytes). Each frame then carries an HMAC-SHA256 under it, and frames without a valid one are
+   * ignored (counted as `unauthenticated` in `busStats()`), so whoever can PUBLISH on the channel
+   * but lacks the key can neither invalidate nor flush. Default: none (frames are not authenticated).
+   */
+  readonly key?: string | Buffer;
+  /**
+   * Further keys whose frames are accepted but never used to sign: the old key while rotating to a
+   * new one (see docs/many-instances.md). Requires `key`. Default: none.
+   */
+  readonly acceptKeys?: readonly (string | Buffer)[];
+  /**
+   * Invalidations kept in Redis (a Stream capped at about this many entries) so that an instance
+   * that missed some while disconnected replays them and keeps the rest of its local cache; only a
+   * gap longer than the log drops it. 0 turns the log off. Default 1 000.
+   */
+  readonly replayLog?: number;
 }
 
 /** {@link RedisBusOptions} with defaults applied and the Redis names derived. */
@@ -36,10 +55,18 @@ export interface ResolvedRedisBusOptions {
   readonly commandTimeout: number;
   readonly heartbeatInterval: number;
   readonly maxReconnectDelay: number;
+  /** The key frames are signed with, as bytes; undefined when frames are not authenticated. */
+  readonly key: Buffer | undefined;
+  /** Further keys accepted when checking frames. */
+  readonly acceptKeys: readonly Buffer[];
+  /** Entries the replay log keeps (0: no log). */
+  readonly replayLog: number;
   /** The pub/sub channel, with the wire version in it. */
   readonly redisChannel: string;
   /** The hash holding the channel's sequence counter and epoch. */
   readonly stateKey: string;
+  /** The Stream replaying recent frames, in the state's hash slot. */
+  readonly logKey: string;
 }
 
 const FIELDS = [
@@ -51,6 +78,9 @@ const FIELDS = [
   'commandTimeout',
   'heartbeatInterval',
   'maxReconnectDelay',
+  'key',
+  'acceptKeys',
+  'replayLog',
 ] as const;
 
 // Connection names may not hold spaces; keep channel and name to characters safe in every Redis name.
@@ -86,9 +116,58 @@ export function resolveRedisBusOptions(options: RedisBusOptions = {}): ResolvedR
     commandTimeout: millis(given.commandTimeout, 'commandTimeout', 1_000, 1),
     heartbeatInterval: millis(given.heartbeatInterval, 'heartbeatInterval', 2_000, 0),
     maxReconnectDelay: millis(given.maxReconnectDelay, 'maxReconnectDelay', 2_000, 50),
+    ...keys(given.key, given.acceptKeys),
+    replayLog: count(given.replayLog, 'replayLog', 1_000),
     redisChannel: `hydracache:v1:${channel}`,
     stateKey: `hydracache:v1:${channel}:state`,
+    logKey: `{hydracache:v1:${channel}:state}:log`,
   };
+}
+
+function keys(
+  key: unknown,
+  accepted: unknown,
+): { key: Buffer | undefined; acceptKeys: readonly Buffer[] } {
+  if (accepted !== undefined && key === undefined) {
+    throw CacheErrors.invalidOption(
+      'redisBus acceptKeys',
+      'a `key` to sign with beside it',
+      accepted,
+    );
+  }
+  if (accepted !== undefined && !Array.isArray(accepted)) {
+    throw CacheErrors.invalidOption('redisBus acceptKeys', 'an array of keys', accepted);
+  }
+  return {
+    key: key === undefined ? undefined : keyBytes(key, 'key'),
+    acceptKeys: ((accepted ?? []) as unknown[]).map((k, i) => keyBytes(k, `acceptKeys[${i}]`)),
+  };
+}
+
+/** A key as a private copy of its bytes; never quotes the key in the error. */
+function keyBytes(value: unknown, field: string): Buffer {
+  const bytes =
+    typeof value === 'string'
+      ? Buffer.from(value, 'utf8')
+      : value instanceof Uint8Array
+        ? Buffer.from(value)
+        : undefined;
+  if (bytes === undefined || bytes.length < MIN_KEY_BYTES) {
+    throw CacheErrors.invalidOption(
+      `redisBus ${field}`,
+      `a string or Buffer of at least ${MIN_KEY_BYTES} bytes (e.g. randomBytes(32).toString('base64'))`,
+      bytes === undefined ? value : `${bytes.length} bytes (value withheld)`,
+    );
+  }
+  return bytes;
+}
+
+function count(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw CacheErrors.invalidOption(`redisBus ${field}`, 'an integer >= 0', value);
+  }
+  return value;
 }
 
 function text(value: unknown, field: string, fallback: string): string {

@@ -2,13 +2,20 @@ import type { Redis } from 'ioredis';
 import type { BusTransport, TransportListener } from '../core/bus/bus-transport.js';
 import { openConnection, type ConnectionRole } from './redis-connections.js';
 import type { ResolvedRedisBusOptions } from './redis-bus.options.js';
-import { decodeFrame } from './redis-frame.js';
-import { defineScripts, readChannelState, type ScriptedRedis } from './redis-scripts.js';
-import { SequenceTracker, type TrackerEvent } from './sequence-tracker.js';
+import { FrameAuth } from './frame-auth.js';
+import { FrameIntake, type CheckedFrame } from './frame-intake.js';
+import { MalformedFrames } from './malformed-frames.js';
+import { encodeFrame } from './redis-frame.js';
+import { defineScripts, readChannelState, readLog, type ScriptedRedis } from './redis-scripts.js';
+import {
+  IN_ORDER,
+  SequenceTracker,
+  type CounterSnapshot,
+  type TrackerEvent,
+} from './sequence-tracker.js';
 import { shutDownConnection } from './shut-down-connection.js';
 
 const SYNC_RETRY_MS = 250;
-const MALFORMED_WARN_EVERY_MS = 10_000;
 
 /**
  * The Redis transport: a subscriber and a publisher connection, messages numbered by a Lua script
@@ -23,7 +30,11 @@ const MALFORMED_WARN_EVERY_MS = 10_000;
 export class RedisBusTransport implements BusTransport {
   readonly name = 'redis';
   readonly #options: ResolvedRedisBusOptions;
-  readonly #tracker = new SequenceTracker();
+  readonly #tracker = new SequenceTracker<CheckedFrame>();
+  /** The channel name as bytes, to check each message's channel without decoding it. */
+  readonly #channelBytes: Buffer;
+  readonly #auth: FrameAuth | undefined;
+  readonly #intake: FrameIntake;
   #listener: TransportListener | undefined;
   #sub: Redis | undefined;
   #pub: ScriptedRedis | undefined;
@@ -38,12 +49,18 @@ export class RedisBusTransport implements BusTransport {
   #reportedConnected = false;
   #lastError: unknown;
   readonly #warned: Record<ConnectionRole, boolean> = { sub: false, pub: false };
-  #malformed = 0;
-  #malformedWarnedAt = -Infinity;
+  readonly #malformed: MalformedFrames;
   #closing: Promise<void> | undefined;
 
   constructor(options: ResolvedRedisBusOptions) {
     this.#options = options;
+    this.#auth =
+      options.key && new FrameAuth(options.key, options.acceptKeys, options.redisChannel);
+    this.#intake = new FrameIntake(this.#auth);
+    this.#channelBytes = Buffer.from(options.redisChannel);
+    this.#malformed = new MalformedFrames(options.redisChannel, (message) =>
+      this.#call((listener) => listener.warn(message)),
+    );
   }
 
   start(listener: TransportListener): void {
@@ -75,8 +92,13 @@ export class RedisBusTransport implements BusTransport {
     if (!pub || this.#closing) {
       return Promise.reject(new Error('The redis bus is not started or already closed.'));
     }
-    const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    return pub.hydracachePublish(this.#options.stateKey, this.#options.redisChannel, bytes).then(
+    const bytes = this.#auth
+      ? this.#auth.seal(payload)
+      : Buffer.isBuffer(payload)
+        ? payload
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const { stateKey, logKey, redisChannel, replayLog } = this.#options;
+    return pub.hydracachePublish(stateKey, logKey, redisChannel, bytes, String(replayLog)).then(
       () => undefined,
       (error: unknown) => {
         // A command that timed out on a socket that looks open: drop it and reconnect.
@@ -146,13 +168,16 @@ export class RedisBusTransport implements BusTransport {
     this.#syncRunning = true;
     try {
       const [state, info] = await Promise.all([
-        readChannelState(this.#pub, this.#options.stateKey),
+        readChannelState(this.#pub, this.#options.stateKey, this.#options.logKey),
         this.#pub.info('server'),
       ]);
       await this.#sub!.ping();
       if (session !== this.#awaitingSync) return;
+      const snapshot = { ...state, runId: runIdOf(info) };
+      await this.#replay(snapshot, session);
+      if (session !== this.#awaitingSync) return;
       this.#awaitingSync = undefined;
-      this.#emit(this.#tracker.synced({ ...state, runId: runIdOf(info) }));
+      this.#emit(this.#tracker.synced(snapshot));
     } catch (error) {
       if (session !== this.#awaitingSync) return;
       this.#warnOnce('pub', 'cannot read the channel counter; retrying', error);
@@ -166,32 +191,69 @@ export class RedisBusTransport implements BusTransport {
     if (this.#awaitingSync !== undefined && this.#awaitingSync !== session) void this.#sync();
   }
 
-  #onMessage(channel: Buffer, bytes: Buffer): void {
-    if (this.#closing || channel.toString() !== this.#options.redisChannel) return;
-    const frame = decodeFrame(bytes);
-    if (frame) {
-      this.#emit(this.#tracker.frame(frame));
+  /**
+   * Reads what this subscriber missed from the replay log into the tracker's buffer, so that the
+   * reconnect is gap-free when the log still holds all of it. Each entry passes the same checks as
+   * a frame off the channel (MAC, payload, sender's number).
+   */
+  async #replay(snapshot: CounterSnapshot, session: number): Promise<void> {
+    const range = this.#options.replayLog > 0 ? this.#tracker.missing(snapshot) : undefined;
+    if (!range || !this.#pub) return;
+    let entries: [number, Buffer][];
+    try {
+      entries = await readLog(this.#pub, this.#options.logKey, range[0], range[1]);
+    } catch (error) {
+      // No log to read (an ACL without XRANGE, a foreign key): the reconnect is then a gap.
+      this.#warnOnce('pub', 'cannot read the replay log', error);
       return;
     }
-    this.#malformed++;
-    const now = Date.now();
-    if (now - this.#malformedWarnedAt < MALFORMED_WARN_EVERY_MS) return;
-    this.#malformedWarnedAt = now;
-    const count = this.#malformed;
-    this.#malformed = 0;
-    this.#call((listener) =>
-      listener.warn(
-        `ignored ${count} malformed frame(s) on ${this.#options.redisChannel} (latest: ${bytes.length} bytes); ` +
-          'is another program publishing on this channel?',
-      ),
-    );
+    if (session !== this.#awaitingSync) return;
+    const frames: CheckedFrame[] = [];
+    for (const [seq, body] of entries) {
+      const checked = this.#intake.take(encodeFrame(seq, snapshot.epoch, body), true);
+      if (checked.kind === 'numbered') frames.push(checked);
+    }
+    this.#tracker.replayed(frames);
   }
 
-  #emit(events: readonly TrackerEvent[]): void {
+  #onMessage(channel: Buffer, bytes: Buffer): void {
+    if (this.#closing || !channel.equals(this.#channelBytes)) return;
+    const intake = this.#intake.take(bytes);
+    if (intake.kind === 'numbered') {
+      const events = this.#tracker.frame(intake);
+      if (events === IN_ORDER) this.#deliver(intake);
+      else this.#emit(events);
+      return;
+    }
+    if (intake.kind === 'not-a-frame') {
+      this.#malformed.ignored(bytes.length);
+      return;
+    }
+    this.#tracker.claim(intake.seq, intake.epoch);
+    if (intake.kind === 'unnumbered') this.#call((listener) => listener.message(intake.payload));
+    else if (intake.kind === 'unauthenticated') {
+      this.#call((listener) => listener.rejected?.('unauthenticated'));
+    } else this.#call((listener) => listener.rejected?.('duplicate'));
+  }
+
+  /** Hands one checked frame to the listener (the hot path: no closure, no event list). */
+  #deliver(frame: CheckedFrame): void {
+    const listener = this.#listener;
+    if (!listener) return;
+    try {
+      listener.message(frame.payload, frame.decoded);
+    } catch (error) {
+      this.#call((l) => l.warn('the bus listener threw while handling a message', error));
+    }
+  }
+
+  #emit(events: readonly TrackerEvent<CheckedFrame>[]): void {
     for (const event of events) {
       if (this.#closing) return;
-      if (event.kind === 'message') this.#call((listener) => listener.message(event.payload));
+      if (event.kind === 'message') this.#deliver(event.frame);
       else if (event.kind === 'gap') this.#call((listener) => listener.gap());
+      else if (event.kind === 'duplicate')
+        this.#call((listener) => listener.rejected?.('duplicate'));
       else {
         this.#reportedConnected = true;
         this.#call((listener) => listener.connected({ gap: event.gap }));

@@ -39,6 +39,36 @@ describe('redisBus options', () => {
     expect(attempt).toThrow(message);
   });
 
+  it.each([
+    [{ key: 'too-short-a-secret' }, 'Invalid option "redisBus key"'],
+    [{ key: Buffer.alloc(31) }, 'Invalid option "redisBus key"'],
+    [{ key: 42 }, 'Invalid option "redisBus key"'],
+    [{ acceptKeys: ['x'.repeat(32)] }, 'Invalid option "redisBus acceptKeys"'],
+    [{ key: 'k'.repeat(32), acceptKeys: 'x'.repeat(32) }, 'Invalid option "redisBus acceptKeys"'],
+    [{ key: 'k'.repeat(32), acceptKeys: ['short'] }, 'Invalid option "redisBus acceptKeys[0]"'],
+  ])('rejects a bad shared key %#: E_INVALID_OPTION, without quoting it', (options, message) => {
+    let error: unknown;
+    try {
+      resolveRedisBusOptions(options as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CacheError);
+    expect((error as CacheError).code).toBe('E_INVALID_OPTION');
+    expect((error as CacheError).message).toContain(message);
+    expect((error as CacheError).message).not.toContain('too-short-a-secret');
+    expect((error as CacheError).message).not.toContain('short"');
+  });
+
+  it('takes a shared key of 32 bytes or more, as a string or a Buffer, and copies it', () => {
+    const key = Buffer.alloc(32, 7);
+    const resolved = resolveRedisBusOptions({ key, acceptKeys: ['é'.repeat(16)] });
+    key.fill(0);
+    expect(resolved.key).toEqual(Buffer.alloc(32, 7));
+    expect(resolved.acceptKeys).toEqual([Buffer.from('é'.repeat(16))]);
+    expect(resolveRedisBusOptions().key).toBeUndefined();
+  });
+
   it('refuses a url together with a client', () => {
     const client = new Redis({ lazyConnect: true });
     expect(() => redisBus({ client, url: 'redis://127.0.0.1:6379' })).toThrow(

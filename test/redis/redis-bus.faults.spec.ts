@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { BusTransport } from '../../lib/core/bus/bus-transport.js';
 import { redisBus, type RedisBusOptions } from '../../lib/redis/index.js';
+import { wire } from '../support/bus-payloads.js';
 import { RecordingListener } from '../support/recording-listener.js';
 import { redisServerAvailable } from '../support/redis-availability.js';
 import { freePort, RedisServer } from '../support/redis-server.js';
@@ -28,8 +29,14 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     await server.stop();
   });
 
+  /** Without the replay log (replayLog 0), so that what is missed is a gap, which these tests pin. */
   function start(options: RedisBusOptions): [BusTransport, RecordingListener] {
-    const transport = redisBus({ url: server.url, maxReconnectDelay: 100, ...options });
+    const transport = redisBus({
+      url: server.url,
+      maxReconnectDelay: 100,
+      replayLog: 0,
+      ...options,
+    });
     const listener = new RecordingListener();
     open.push(transport);
     transport.start(listener);
@@ -54,7 +61,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     const shared = channel();
     const [a, onA] = await joined({ channel: shared });
     const [, onB] = await joined({ channel: shared });
-    await a.publish(Buffer.from('before'));
+    await a.publish(wire('before'));
     await onB.waitForMessage('before');
     await server.restart();
     await onB.waitFor('connected', 2);
@@ -65,7 +72,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     ]);
     // And the bus works again after the restart.
     await onA.waitFor('connected', 2);
-    await a.publish(Buffer.from('after'));
+    await a.publish(wire('after'));
     await onB.waitForMessage('after');
     expect(onB.count('gap')).toBe(0);
   });
@@ -80,7 +87,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     transport.start(listener); // returns at once: the test goes on synchronously
 
     let settled: 'resolved' | 'rejected' | undefined;
-    transport.publish(Buffer.from('while-down')).then(
+    transport.publish(wire('while-down')).then(
       () => (settled = 'resolved'),
       () => (settled = 'rejected'),
     );
@@ -94,7 +101,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
 
     await later.resume();
     await listener.waitFor('connected');
-    await transport.publish(Buffer.from('when-up'));
+    await transport.publish(wire('when-up'));
     await listener.waitForMessage('when-up');
     expect(listener.health).toEqual([{ kind: 'connected', gap: true }]);
     expect(listener.count('warn')).toBeLessThanOrEqual(2); // once per connection, not per retry
@@ -107,7 +114,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     const [b] = await joined({ channel: shared });
     link.cut();
     await onA.waitFor('disconnected');
-    await b.publish(Buffer.from('during-partition'));
+    await b.publish(wire('during-partition'));
     link.restore();
     await onA.waitFor('connected', 2);
     expect(onA.health).toEqual([
@@ -116,7 +123,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
       { kind: 'connected', gap: true },
     ]);
     expect(onA.texts).toEqual([]);
-    await b.publish(Buffer.from('after-partition'));
+    await b.publish(wire('after-partition'));
     await onA.waitForMessage('after-partition');
   });
 
@@ -125,7 +132,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     const link = await proxy();
     const [, onA] = await joined({ channel: shared, url: link.url });
     const [b] = await joined({ channel: shared });
-    await b.publish(Buffer.from('before'));
+    await b.publish(wire('before'));
     await onA.waitForMessage('before');
     link.cut();
     await onA.waitFor('disconnected');
@@ -141,7 +148,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     const [, onA] = await joined({ channel: shared, ...silentSide });
     const [b] = await joined({ channel: shared });
     link.pause();
-    await b.publish(Buffer.from('unheard'));
+    await b.publish(wire('unheard'));
     await onA.waitFor('disconnected');
     link.resume();
     await onA.waitFor('connected', 2);
@@ -169,7 +176,7 @@ const available = redisServerAvailable('Redis bus fault tests (own redis-server)
     });
     const [b] = await joined({ channel: shared });
     link.pause();
-    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    const chunk = wire('a'.repeat(16 * 1024));
     const subGone = async () => !((await admin.client('LIST')) as string).includes(`:sub:slow `);
     for (let sent = 0; sent < 4_000 && !(await subGone()); sent += 50) {
       await Promise.all(Array.from({ length: 50 }, () => b.publish(chunk)));

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { BusTransport } from '../../lib/core/bus/bus-transport.js';
 import { redisBus, type RedisBusOptions } from '../../lib/redis/index.js';
 import { defineScripts } from '../../lib/redis/redis-scripts.js';
+import { wire } from '../support/bus-payloads.js';
 import { RecordingListener } from '../support/recording-listener.js';
 import { SHARED_REDIS_URL, sharedRedisAvailable } from '../support/redis-availability.js';
 import { pollUntil } from '../support/poll.js';
@@ -50,10 +51,10 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
     const channel = uniqueChannel();
     const [a, onA] = await joined({ channel });
     const [b, onB] = await joined({ channel });
-    await a.publish(Buffer.from('one'));
-    await b.publish(Buffer.from('two'));
-    await a.publish(Uint8Array.of(0x00, 0xff, 0x0d, 0x0a));
-    const third = Buffer.from([0x00, 0xff, 0x0d, 0x0a]).toString();
+    await a.publish(wire('one'));
+    await b.publish(wire('two'));
+    const third = '\u0000\u00ff\r\n';
+    await a.publish(wire(third));
     await onA.waitForMessage(third);
     await onB.waitForMessage(third);
     expect(onA.texts).toEqual(['one', 'two', third]);
@@ -64,9 +65,9 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
   it('keeps channels apart', async () => {
     const [a, onA] = await joined({ channel: uniqueChannel() });
     const [, onB] = await joined({ channel: uniqueChannel() });
-    await a.publish(Buffer.from('only-a'));
+    await a.publish(wire('only-a'));
     await onA.waitForMessage('only-a');
-    await a.publish(Buffer.from('again-a'));
+    await a.publish(wire('again-a'));
     await onA.waitForMessage('again-a');
     expect(onB.texts).toEqual([]);
   });
@@ -84,7 +85,7 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
     const [a, onA] = await joined({ channel });
     await admin.publish(`hydracache:v1:${channel}`, 'not a frame');
     await admin.publish(`hydracache:v1:${channel}`, Buffer.from('HC\x00\x01'));
-    await a.publish(Buffer.from('after'));
+    await a.publish(wire('after'));
     await onA.waitForMessage('after');
     expect(onA.texts).toEqual(['after']);
     expect(onA.health).toEqual([{ kind: 'connected', gap: true }]);
@@ -97,7 +98,7 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
   it('reconnects without a gap when nothing was published while the subscriber was away', async () => {
     const channel = uniqueChannel();
     const [a, onA] = await joined({ channel, name: 'quiet' });
-    await a.publish(Buffer.from('before'));
+    await a.publish(wire('before'));
     await onA.waitForMessage('before');
     await admin.client('KILL', 'ID', await clientId(`hydracache:${channel}:sub:quiet`));
     await onA.waitFor('connected', 2);
@@ -108,27 +109,31 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
     ]);
   });
 
-  it('reports a gap when a message is published while its subscriber is killed', async () => {
-    const channel = uniqueChannel();
-    const [, onA] = await joined({ channel, name: 'victim' });
-    await joined({ channel, name: 'other' });
-    const subId = await clientId(`hydracache:${channel}:sub:victim`);
-    // Kill and publish in one transaction, so the message is surely published while A is away.
+  /** Kills A's subscriber and publishes `text` in one transaction, so A surely misses it. */
+  async function killAndPublish(channel: string, victim: string, text: string, logLength: string) {
+    const subId = await clientId(`hydracache:${channel}:sub:${victim}`);
     const scripted = defineScripts(admin);
     const publish = scripted.multi().client('KILL', 'ID', subId) as unknown as {
-      hydracachePublish(
-        key: string,
-        channel: string,
-        payload: Buffer,
-      ): { exec(): Promise<unknown> };
+      hydracachePublish(...args: [string, string, string, Buffer, string]): {
+        exec(): Promise<unknown>;
+      };
     };
     await publish
       .hydracachePublish(
         `hydracache:v1:${channel}:state`,
+        `{hydracache:v1:${channel}:state}:log`,
         `hydracache:v1:${channel}`,
-        Buffer.from('missed'),
+        Buffer.from(wire(text)),
+        logLength,
       )
       .exec();
+  }
+
+  it('reports a gap when a message is published while its subscriber is killed (no replay log)', async () => {
+    const channel = uniqueChannel();
+    const [, onA] = await joined({ channel, name: 'victim' });
+    await joined({ channel, name: 'other' });
+    await killAndPublish(channel, 'victim', 'missed', '0');
     await onA.waitFor('connected', 2);
     expect(onA.health).toEqual([
       { kind: 'connected', gap: true },
@@ -136,6 +141,19 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
       { kind: 'connected', gap: true },
     ]);
     expect(onA.texts).toEqual([]);
+  });
+
+  it('replays from the log what was published while its subscriber was killed: no gap', async () => {
+    const channel = uniqueChannel();
+    const [, onA] = await joined({ channel, name: 'victim' });
+    await killAndPublish(channel, 'victim', 'missed', '1000');
+    await onA.waitFor('connected', 2);
+    expect(onA.health).toEqual([
+      { kind: 'connected', gap: true },
+      { kind: 'disconnected' },
+      { kind: 'connected', gap: false },
+    ]);
+    expect(onA.texts).toEqual(['missed']);
   });
 
   it('close() releases both connections; a later publish rejects', async () => {
@@ -147,14 +165,14 @@ const available = await sharedRedisAvailable('Redis bus tests (shared Redis)');
       async () => !((await admin.client('LIST')) as string).includes(`hydracache:${channel}:`),
       'the connections to leave CLIENT LIST',
     );
-    await expect(a.publish(Buffer.from('late'))).rejects.toThrow('closed');
+    await expect(a.publish(wire('late'))).rejects.toThrow('closed');
   });
 
   it('uses a given client by duplicating it, and leaves that client alone', async () => {
     const channel = uniqueChannel();
     const client = new Redis(SHARED_REDIS_URL, { connectionName: 'app-client', lazyConnect: true });
     const [a, onA] = await joined({ client, channel, name: 'dup' });
-    await a.publish(Buffer.from('via-duplicate'));
+    await a.publish(wire('via-duplicate'));
     await onA.waitForMessage('via-duplicate');
     const list = (await admin.client('LIST')) as string;
     expect(list).toContain(` name=hydracache:${channel}:pub:dup `);

@@ -1,4 +1,5 @@
-import type { TransportListener } from '../../lib/core/bus/bus-transport.js';
+import type { RejectedFrame, TransportListener } from '../../lib/core/bus/bus-transport.js';
+import { textOf } from './bus-payloads.js';
 import { pollUntil } from './poll.js';
 
 /** One call a transport made on its listener. */
@@ -7,14 +8,18 @@ export type TransportEvent =
   | { kind: 'connected'; gap: boolean }
   | { kind: 'disconnected' }
   | { kind: 'gap' }
+  | { kind: 'rejected'; reason: RejectedFrame }
   | { kind: 'warn'; message: string };
 
-/** A {@link TransportListener} that records every call in order; payloads are read as UTF-8. */
+/**
+ * A {@link TransportListener} that records every call in order; payloads are read as the text
+ * `wire()` put in them (test/support/bus-payloads.ts), or as UTF-8.
+ */
 export class RecordingListener implements TransportListener {
   readonly events: TransportEvent[] = [];
 
   message(payload: Uint8Array): void {
-    this.events.push({ kind: 'message', text: Buffer.from(payload).toString() });
+    this.events.push({ kind: 'message', text: textOf(payload) });
   }
   connected(info: { readonly gap: boolean }): void {
     this.events.push({ kind: 'connected', gap: info.gap });
@@ -25,6 +30,9 @@ export class RecordingListener implements TransportListener {
   gap(): void {
     this.events.push({ kind: 'gap' });
   }
+  rejected(reason: RejectedFrame): void {
+    this.events.push({ kind: 'rejected', reason });
+  }
   warn(message: string): void {
     this.events.push({ kind: 'warn', message });
   }
@@ -34,9 +42,11 @@ export class RecordingListener implements TransportListener {
     return this.events.flatMap((event) => (event.kind === 'message' ? [event.text] : []));
   }
 
-  /** Events other than warnings (which carry machine-specific error texts). */
+  /** Events other than warnings (which carry machine-specific error texts), messages and rejections. */
   get health(): TransportEvent[] {
-    return this.events.filter((event) => event.kind !== 'warn' && event.kind !== 'message');
+    return this.events.filter(
+      (event) => event.kind !== 'warn' && event.kind !== 'message' && event.kind !== 'rejected',
+    );
   }
 
   /** Number of recorded events of `kind`. */

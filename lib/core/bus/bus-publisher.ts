@@ -3,7 +3,9 @@ import type { BusMessage } from './bus-message.types.js';
 import type { BusTransport } from './bus-transport.js';
 import { encodeBusPayload, SENDER_ID_BYTES, splitForWire } from './bus-wire.js';
 import type { BusCounters } from './cache-bus.stats.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { RetryQueue } from './retry-queue.js';
+import { SendBatch, type SendBatchHooks } from './send-batch.js';
 
 /** First delay before retrying failed publishes, in ms; it doubles on each failed retry. */
 export const RETRY_DELAY_MIN = 100;
@@ -39,8 +41,9 @@ export class BusPublisher {
   #retryDelay = RETRY_DELAY_MIN;
   #failing = false;
   #closed = false;
-  /** Ends the waits of sends still in flight (called at close). */
-  readonly #waits = new Set<() => void>();
+  /** Sends in flight, each settled by `publishTimeout` at the latest, under one timer. */
+  readonly #inFlight: DeadlineQueue<SendBatch>;
+  readonly #hooks: SendBatchHooks;
 
   constructor(
     private readonly transport: BusTransport,
@@ -48,6 +51,21 @@ export class BusPublisher {
   ) {
     this.senderId = this.#sender.toString('hex');
     this.#queue = new RetryQueue(settings.maxRetryItems);
+    this.#inFlight = new DeadlineQueue(settings.publishTimeout);
+    this.#hooks = {
+      accepted: () => {
+        settings.counters.published++;
+        this.#failing = false;
+      },
+      failed: (cause) => {
+        settings.counters.publishFailures++;
+        settings.onFailure?.();
+        if (this.#failing) return;
+        this.#failing = true;
+        settings.warn('Publishing to the bus failed; retrying in the background.', cause);
+      },
+      ended: () => this.#inFlight.prune(),
+    };
   }
 
   /** The retry queue, for stats. */
@@ -100,7 +118,7 @@ export class BusPublisher {
     this.#closed = true;
     this.#clearRetryTimer();
     this.#queue.clear();
-    for (const end of [...this.#waits]) end();
+    this.#inFlight.expireAll();
   }
 
   /**
@@ -110,55 +128,26 @@ export class BusPublisher {
    */
   #sendAll(parts: readonly BusMessage[]): Promise<BusMessage[]> {
     if (parts.length === 0) return Promise.resolve([]);
-    const { counters, publishTimeout } = this.settings;
     return new Promise((resolve) => {
-      const failed: BusMessage[] = [];
-      const settled = parts.map(() => false);
-      let pending = parts.length;
-      let ended = false;
-      const end = (): void => {
-        if (ended) return;
-        ended = true;
-        clearTimeout(timer);
-        this.#waits.delete(end);
-        parts.forEach((part, i) => {
-          if (!settled[i]) fail(i, new Error(`not accepted within ${publishTimeout} ms`));
-        });
-        resolve(failed);
-      };
-      const succeed = (i: number): void => {
-        if (settled[i]) return;
-        settled[i] = true;
-        counters.published++;
-        this.#failing = false;
-        if (--pending === 0) end();
-      };
-      const fail = (i: number, cause: unknown): void => {
-        if (settled[i]) return;
-        settled[i] = true;
-        counters.publishFailures++;
-        this.settings.onFailure?.();
-        failed.push(parts[i]);
-        if (!this.#failing) {
-          this.#failing = true;
-          this.settings.warn('Publishing to the bus failed; retrying in the background.', cause);
-        }
-        if (--pending === 0) end();
-      };
-      const timer = setTimeout(end, publishTimeout);
-      timer.unref();
-      this.#waits.add(end);
-      parts.forEach((part, i) => {
+      const batch = new SendBatch(
+        parts,
+        this.#inFlight.deadlineFromNow(),
+        this.#inFlight.timeoutMs,
+        this.#hooks,
+        resolve,
+      );
+      this.#inFlight.add(batch);
+      for (let i = 0; i < parts.length; i++) {
         try {
-          const payload = encodeBusPayload(this.#sender, ++this.#seq, part);
+          const payload = encodeBusPayload(this.#sender, ++this.#seq, parts[i]!);
           this.transport.publish(payload).then(
-            () => succeed(i),
-            (cause: unknown) => fail(i, cause),
+            () => batch.accept(i),
+            (cause: unknown) => batch.fail(i, cause),
           );
         } catch (cause) {
-          fail(i, cause);
+          batch.fail(i, cause);
         }
-      });
+      }
     });
   }
 

@@ -5,10 +5,22 @@
  * retries, what to drop after a gap, the bound on serving while disconnected) is the bus's job.
  */
 
+import type { BusEnvelope } from './bus-wire.js';
+
+/** Why a transport dropped a frame before it reached the bus (counted in the bus's stats). */
+export type RejectedFrame =
+  /** It carried no valid MAC under the bus's shared key. */
+  | 'unauthenticated'
+  /** A copy of a frame already delivered (a replay or a duplicate): nothing was missed. */
+  | 'duplicate';
+
 /** What a transport reports to the bus that started it. */
 export interface TransportListener {
-  /** A payload read from the channel, possibly this instance's own (the bus filters those). */
-  message(payload: Uint8Array): void;
+  /**
+   * A payload read from the channel, possibly this instance's own (the bus filters those). A
+   * transport that already decoded it (to check it) passes the result, so the bus need not again.
+   */
+  message(payload: Uint8Array, decoded?: BusEnvelope): void;
   /**
    * The subscription is live, first or again. `gap` is true unless the transport can prove that no
    * message published since the last one it delivered was missed.
@@ -18,6 +30,8 @@ export interface TransportListener {
   disconnected(cause?: unknown): void;
   /** Messages were missed while the subscription stayed up (a sequence jump). */
   gap(): void;
+  /** A frame was dropped before delivery; optional (a transport without such checks never calls it). */
+  rejected?(reason: RejectedFrame): void;
   /** A problem worth an operator's attention that the transport recovers from by itself. */
   warn(message: string, cause?: unknown): void;
 }

@@ -1,5 +1,6 @@
 import { Encoder } from 'cbor-x';
 import type { BusMessage } from './bus-message.types.js';
+import { decodeCanonicalPayload, encodeCanonicalPayload } from './canonical-payload.js';
 
 /**
  * The bus wire format version. It is the first field of every payload, and transports put it in
@@ -46,6 +47,13 @@ const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
 
 /** Encodes one message; it must fit the wire (see {@link splitForWire}). */
 export function encodeBusPayload(sender: Uint8Array, seq: number, message: BusMessage): Uint8Array {
+  const canonical = encodeCanonicalPayload(sender, seq, message);
+  if (canonical) return canonical;
+  return encodeWithCbor(sender, seq, message);
+}
+
+/** The general encoder alone; exported for the test that holds the fast path to its bytes. */
+export function encodeWithCbor(sender: Uint8Array, seq: number, message: BusMessage): Uint8Array {
   const fields: unknown[] =
     message.type === 'flush'
       ? [WIRE_VERSION, sender, seq, TYPE_FLUSH]
@@ -60,6 +68,20 @@ export function encodeBusPayload(sender: Uint8Array, seq: number, message: BusMe
 export function decodeBusPayload(payload: Uint8Array): DecodedPayload {
   if (!(payload instanceof Uint8Array)) return malformed('not bytes');
   if (payload.byteLength > MAX_WIRE_BYTES) return malformed(`over ${MAX_WIRE_BYTES} bytes`);
+  return decodeCanonicalPayload(payload, MAX_WIRE_ITEMS) ?? decodeCbor(payload);
+}
+
+/**
+ * The strict decoder alone (the general CBOR path); {@link decodeBusPayload} tries the canonical
+ * fast path first. Exported for the test that holds the two to the same answers.
+ */
+export function decodeStrictly(payload: Uint8Array): DecodedPayload {
+  if (!(payload instanceof Uint8Array)) return malformed('not bytes');
+  if (payload.byteLength > MAX_WIRE_BYTES) return malformed(`over ${MAX_WIRE_BYTES} bytes`);
+  return decodeCbor(payload);
+}
+
+function decodeCbor(payload: Uint8Array): DecodedPayload {
   let fields: unknown;
   try {
     fields = encoder.decode(payload); // throws on trailing bytes too
@@ -110,6 +132,13 @@ function malformed(reason: string): DecodedPayload {
   return { kind: 'malformed', reason };
 }
 
+function fitsOnePayload(items: readonly string[]): boolean {
+  if (items.length > MAX_WIRE_ITEMS) return false;
+  let bytes = ENVELOPE_BYTES;
+  for (let i = 0; i < items.length; i++) bytes += Buffer.byteLength(items[i]!) + 9;
+  return bytes <= MAX_WIRE_BYTES;
+}
+
 /** Room left in a payload for everything but the items (version, sender, seq, type, headers). */
 const ENVELOPE_BYTES = 64;
 
@@ -122,6 +151,8 @@ const ENVELOPE_BYTES = 64;
 export function splitForWire(message: BusMessage): BusMessage[] {
   if (message.type === 'flush') return [message];
   const items = message.type === 'keys' ? message.keys : message.tags;
+  if (items.length === 0) return [];
+  if (fitsOnePayload(items)) return [message]; // the common case, without copying
   const chunks: string[][] = [];
   let chunk: string[] = [];
   let bytes = ENVELOPE_BYTES;

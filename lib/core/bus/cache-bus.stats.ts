@@ -29,6 +29,13 @@ export interface CacheBusStats {
   readonly malformed: number;
   /** Payloads of a newer wire version (a rolling deploy); never applied. */
   readonly unknownVersion: number;
+  /**
+   * Frames the transport dropped for lacking a valid MAC under the bus's shared key (a publisher
+   * without the key, or with another one); never applied, never a gap.
+   */
+  readonly unauthenticated: number;
+  /** Copies of frames already delivered (replays, duplicates) the transport dropped; never a gap. */
+  readonly duplicates: number;
   /** Times the transport reported that messages may have been missed (a gap, or a reconnect that cannot prove none were). */
   readonly gapsDetected: number;
   /**
@@ -50,6 +57,8 @@ export class BusCounters {
   ignoredOwn = 0;
   malformed = 0;
   unknownVersion = 0;
+  unauthenticated = 0;
+  duplicates = 0;
   gapsDetected = 0;
   resyncs = 0;
   outageFlushes = 0;
@@ -76,6 +85,8 @@ export class BusCounters {
       ignoredOwn: this.ignoredOwn,
       malformed: this.malformed,
       unknownVersion: this.unknownVersion,
+      unauthenticated: this.unauthenticated,
+      duplicates: this.duplicates,
       gapsDetected: this.gapsDetected,
       resyncs: this.resyncs,
       outageFlushes: this.outageFlushes,

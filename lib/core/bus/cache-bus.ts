@@ -2,8 +2,8 @@ import { CacheErrors } from '../cache.errors.js';
 import { busChannel, publishBusEvent, type BusEventName } from '../cache-events.js';
 import type { BusMessage, BusTarget } from './bus-message.types.js';
 import { BusPublisher } from './bus-publisher.js';
-import type { BusTransport, TransportListener } from './bus-transport.js';
-import { decodeBusPayload } from './bus-wire.js';
+import type { BusTransport, RejectedFrame, TransportListener } from './bus-transport.js';
+import { decodeBusPayload, type BusEnvelope } from './bus-wire.js';
 import { resolveBusOptions, type CacheBusOptions } from './cache-bus.options.js';
 import { BusCounters, type CacheBusStats } from './cache-bus.stats.js';
 import { OutageClock } from './outage-clock.js';
@@ -126,17 +126,20 @@ export class CacheBus {
         }
       };
     return {
-      message: guard((payload: Uint8Array) => this.#receive(payload)),
+      message: guard((payload: Uint8Array, decoded?: BusEnvelope) =>
+        this.#receive(payload, decoded),
+      ),
       connected: guard((info: { readonly gap: boolean }) => this.#onConnected(info?.gap !== false)),
       disconnected: guard(() => this.#onDisconnected()),
       gap: guard(() => this.#onGap()),
+      rejected: guard((reason: RejectedFrame) => this.#onRejected(reason)),
       warn: guard((message: string, cause?: unknown) => this.#options.onWarn(message, cause)),
     };
   }
 
-  #receive(payload: Uint8Array): void {
+  #receive(payload: Uint8Array, checked: BusEnvelope | undefined): void {
     this.#counters.received++;
-    const decoded = decodeBusPayload(payload);
+    const decoded = checked ?? decodeBusPayload(payload);
     if (decoded.kind === 'malformed') {
       this.#counters.malformed++;
       this.#warnOnce('malformed', `Ignored a malformed bus message (${decoded.reason}).`);
@@ -153,6 +156,19 @@ export class CacheBus {
       this.#target.applyLocally(decoded.message);
       this.#counters.applied++;
     }
+  }
+
+  #onRejected(reason: RejectedFrame): void {
+    if (reason === 'duplicate') {
+      this.#counters.duplicates++;
+      return;
+    }
+    this.#counters.unauthenticated++;
+    this.#warnOnce(
+      'unauthenticated',
+      'Ignored bus messages without a valid MAC: something without this bus key publishes on the ' +
+        'channel (an instance with another key or none, or another program).',
+    );
   }
 
   #onConnected(gap: boolean): void {
