@@ -15,7 +15,7 @@ export type {
 } from './core/hydra-cache.settings.js';
 export { TypedCache } from './core/typed-cache.js';
 export type { ChangeSource, ChangeSink } from './core/changes/change-source.js';
-export { tableTag, rowTag } from './core/table-tags.js';
+export { tableTag, rowTag, ANY_TABLE_TAG } from './core/table-tags.js';
 export type { RowKey } from './core/table-tags.js';
 export { CacheOptions } from './core/cache-options.js';
 export type {

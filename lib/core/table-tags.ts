@@ -19,6 +19,12 @@ export function tableTag(table: string): string {
   return `table:${escapeSegment(tableName(table))}`;
 }
 
+/**
+ * The tag of results whose tables are unknown (SQL an adapter could not parse): every write to any
+ * table invalidates it, whoever reports the write (an ORM adapter or the change feed).
+ */
+export const ANY_TABLE_TAG = tableTag('*');
+
 /** The tag a write to the row of `table` whose primary key is `key` invalidates: `row:users:42`, `row:users:acme:42`. */
 export function rowTag(table: string, key: RowKey): string {
   const parts = Array.isArray(key) ? (key as readonly KeySegment[]) : [key as KeySegment];

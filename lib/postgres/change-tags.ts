@@ -1,4 +1,4 @@
-import { rowTag, tableTag } from '../core/table-tags.js';
+import { ANY_TABLE_TAG, rowTag, tableTag } from '../core/table-tags.js';
 import type { LogRow } from './log-queries.js';
 import type { WatchedTable } from './postgres-changes.options.js';
 
@@ -31,6 +31,8 @@ export class ChangeTags {
       for (const key of row.keys) tags.add(rowTag(name, key.length === 1 ? key[0]! : key));
       if (tags.size > MAX_ROW_TAGS_PER_BATCH) return 'flush';
     }
+    // Results whose tables an adapter could not tell (unparsable SQL) go with any write.
+    if (tags.size > 0) tags.add(ANY_TABLE_TAG);
     return [...tags];
   }
 }

@@ -1,12 +1,13 @@
-import { tableName, tableTag } from '../core/table-tags.js';
+import { ANY_TABLE_TAG, tableName, tableTag } from '../core/table-tags.js';
 import type { SqlDialect, TableListParser } from './sql-dialect.js';
 import { firstKeyword, statementKind } from './statement-keyword.js';
 
 /**
  * The tag every write invalidates, carried by each cached query whose tables are unknown (its SQL
- * did not parse, or names no table: a function may read any). Never untagged, never stale.
+ * did not parse, or names no table: a function may read any). Never untagged, never stale. Defined
+ * in core, since the change feed invalidates it on every write too.
  */
-export const ANY_TABLE_TAG = tableTag('*');
+export { ANY_TABLE_TAG };
 
 /**
  * The tables statements read and write, from node-sql-parser (joins, subqueries and CTEs

@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ANY_TABLE_TAG } from '@hydracache/nestjs';
 import { POSTGRES_FEED_CHANNEL, type PostgresFeedEvent } from '@hydracache/nestjs/postgres';
 import { feedInstance, gone, putRow, putTable, type FeedInstance } from './support/feed-fixture.js';
 import { postgresAvailable, TestDatabase } from './support/postgres-db.js';
@@ -31,6 +32,12 @@ suite('postgres change feed: writes from another connection', () => {
     await gone(instance.cache, row);
     await gone(instance.cache, list);
     expect(await instance.cache.get(other)).toBe('cached');
+  });
+
+  it('any write invalidates ANY_TABLE_TAG, which ORM adapters give results of unknown tables', async () => {
+    await instance.cache.put('unparsed', 'cached', { tags: [ANY_TABLE_TAG] });
+    await db.sql(`INSERT INTO memberships VALUES ('globex', 1, 'member')`);
+    await gone(instance.cache, 'unparsed');
   });
 
   it('an UPDATE that changes the key invalidates the old and the new row', async () => {
