@@ -5,7 +5,7 @@ import { AppConfig } from './config/app-config.js';
 import { cacheOptionsFrom } from './config/cache-options.factory.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseConnection } from './database/database-connection.js';
-import { DatabaseModule } from './database/database.module.js';
+import { DatabaseConnectionModule, DatabaseModule } from './database/database.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -17,7 +17,8 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule,
     DatabaseModule,
     HydraCacheModule.forRootAsync({
-      imports: [ConfigModule, DatabaseModule],
+      // The connection alone: TypeORM itself needs the cache (its query cache lives in it).
+      imports: [ConfigModule, DatabaseConnectionModule],
       inject: [AppConfig, DatabaseConnection],
       useFactory: cacheOptionsFrom,
     }),

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { HydraCache } from '@hydracache/nestjs';
+import { hydraQueryCache } from '@hydracache/nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { Tenant } from '../tenants/tenant.js';
@@ -23,23 +25,32 @@ const connection = {
   providers: [connection, QueryGate],
   exports: [DatabaseConnection, QueryGate],
 })
-class DatabaseConnectionModule {}
+export class DatabaseConnectionModule {}
 
-/** TypeORM on the sample's Postgres, with the users and tenants entities. */
+/**
+ * TypeORM on the sample's Postgres, with the users and tenants entities. Queries marked `cache`
+ * are cached in the app's HydraCache (`hydraQueryCache`), tagged by the tables they read, so the
+ * change feed and TypeORM's own writes drop them.
+ */
 @Module({
   imports: [
     DatabaseConnectionModule,
     TypeOrmModule.forRootAsync({
-      inject: [DatabaseConnection],
-      useFactory: (db: DatabaseConnection) => ({
+      inject: [DatabaseConnection, HydraCache],
+      useFactory: (db: DatabaseConnection, cache: HydraCache) => ({
         type: 'postgres' as const,
         url: db.url,
-        schema: db.schema,
         entities: [User, Tenant],
         // The tables are created by ensureSchema (idempotent, under a lock), never by TypeORM.
         synchronize: false,
-        // A few connections: the embedded database queues them onto one session anyway.
-        extra: { max: db.embedded ? 4 : 10 },
+        cache: hydraQueryCache(cache, { duration: 60_000 }),
+        extra: {
+          // A few connections: the embedded database queues them onto one session anyway.
+          max: db.embedded ? 4 : 10,
+          // The schema through search_path, not TypeORM's `schema`: its SQL then names tables as
+          // `users`, the name the change feed tags them with (`tableTag('users')`).
+          ...(db.schema === 'public' ? {} : { options: `-c search_path=${db.schema}` }),
+        },
       }),
     }),
     TypeOrmModule.forFeature([User, Tenant]),

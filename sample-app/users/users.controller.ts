@@ -3,7 +3,10 @@ import { parseUserPatch } from './user-patch.js';
 import type { User } from './user.js';
 import { UsersService } from './users.service.js';
 
-/** `GET /tenants/:tenant/users`, `GET` and `PATCH /tenants/:tenant/users/:id`. */
+/**
+ * `GET /tenants/:tenant/users`, `GET /tenants/:tenant/users/count` (TypeORM's query cache, backed
+ * by HydraCache), `GET` and `PATCH /tenants/:tenant/users/:id`.
+ */
 @Controller('tenants/:tenant/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -11,6 +14,12 @@ export class UsersController {
   @Get()
   list(@Param('tenant') tenant: string): Promise<User[]> {
     return this.users.list(tenant);
+  }
+
+  /** Declared before `:id`, so that `count` is not taken for an id. */
+  @Get('count')
+  async count(@Param('tenant') tenant: string): Promise<{ tenant: string; users: number }> {
+    return { tenant, users: await this.users.count(tenant) };
   }
 
   @Get(':id')

@@ -39,6 +39,11 @@ export class UsersService {
     return this.repository.findByTenant(tenant);
   }
 
+  /** How many users the tenant has: cached by TypeORM's `cache` option, no decorator needed. */
+  count(tenant: string): Promise<number> {
+    return this.repository.countByTenant(tenant);
+  }
+
   /**
    * Updates the user, then invalidates its row tag here at once (so this instance reads its own
    * write); the change feed invalidates the same tag on every instance after the commit.
