@@ -13,6 +13,10 @@ function examples(url: string, databaseUrl: string): Example[] {
     { command: `curl ${url}/tenants/globex/users/1`, note: 'same id, other tenant: its own key' },
     { command: `curl ${url}/tenants/acme/users`, note: 'a list, tagged with each of its users' },
     {
+      command: `curl ${url}/tenants/acme/users/count`,
+      note: "TypeORM's cache option, stored in HydraCache",
+    },
+    {
       command: `curl -X PATCH ${url}/tenants/acme/users/1 ${JSON_BODY} '{"name":"Ada King"}'`,
       note: 'update: invalidates user 1 and the lists holding it',
     },
