@@ -3,23 +3,18 @@ import type { BusTransport, TransportListener } from '../core/bus/bus-transport.
 import { openConnection, type ConnectionRole } from './redis-connections.js';
 import type { ResolvedRedisBusOptions } from './redis-bus.options.js';
 import { FrameAuth } from './frame-auth.js';
-import { FrameIntake, type CheckedFrame } from './frame-intake.js';
-import { MalformedFrames } from './malformed-frames.js';
-import { encodeFrame } from './redis-frame.js';
-import { defineScripts, readChannelState, readLog, type ScriptedRedis } from './redis-scripts.js';
-import {
-  IN_ORDER,
-  SequenceTracker,
-  type CounterSnapshot,
-  type TrackerEvent,
-} from './sequence-tracker.js';
+import type { CheckedFrame } from './frame-intake.js';
+import { FrameReceiver } from './frame-receiver.js';
+import { defineScripts, readChannelState, type ScriptedRedis } from './redis-scripts.js';
+import { readMissedFrames } from './replay-log.js';
+import type { CounterSnapshot } from './sequence-tracker.js';
 import { shutDownConnection } from './shut-down-connection.js';
 
 const SYNC_RETRY_MS = 250;
 
 /**
  * The Redis transport: a subscriber and a publisher connection, messages numbered by a Lua script
- * (redis-scripts.ts), gaps decided by {@link SequenceTracker}.
+ * (redis-scripts.ts), frames checked and sequenced by the receiver (frame-receiver.ts).
  *
  * After every (re)subscribe the transport syncs before it reports `connected`: it reads the counter
  * on the publisher connection, then PINGs the subscriber connection. Every message numbered up to
@@ -30,11 +25,8 @@ const SYNC_RETRY_MS = 250;
 export class RedisBusTransport implements BusTransport {
   readonly name = 'redis';
   readonly #options: ResolvedRedisBusOptions;
-  readonly #tracker = new SequenceTracker<CheckedFrame>();
-  /** The channel name as bytes, to check each message's channel without decoding it. */
-  readonly #channelBytes: Buffer;
   readonly #auth: FrameAuth | undefined;
-  readonly #intake: FrameIntake;
+  readonly #receiver: FrameReceiver;
   #listener: TransportListener | undefined;
   #sub: Redis | undefined;
   #pub: ScriptedRedis | undefined;
@@ -49,18 +41,23 @@ export class RedisBusTransport implements BusTransport {
   #reportedConnected = false;
   #lastError: unknown;
   readonly #warned: Record<ConnectionRole, boolean> = { sub: false, pub: false };
-  readonly #malformed: MalformedFrames;
   #closing: Promise<void> | undefined;
 
   constructor(options: ResolvedRedisBusOptions) {
     this.#options = options;
     this.#auth =
       options.key && new FrameAuth(options.key, options.acceptKeys, options.redisChannel);
-    this.#intake = new FrameIntake(this.#auth);
-    this.#channelBytes = Buffer.from(options.redisChannel);
-    this.#malformed = new MalformedFrames(options.redisChannel, (message) =>
-      this.#call((listener) => listener.warn(message)),
-    );
+    const transport = this; // eslint-disable-line @typescript-eslint/no-this-alias -- getters below
+    this.#receiver = new FrameReceiver(options.redisChannel, this.#auth, {
+      get listener() {
+        return transport.#listener;
+      },
+      get closing() {
+        return transport.#closing !== undefined;
+      },
+      call: (report) => this.#call(report),
+      reportedConnected: () => (this.#reportedConnected = true),
+    });
   }
 
   start(listener: TransportListener): void {
@@ -74,7 +71,7 @@ export class RedisBusTransport implements BusTransport {
     sub.on('close', () => this.#onSubClosed());
     sub.on('error', (error: unknown) => this.#onError('sub', error));
     sub.on('messageBuffer', (channel: Buffer, message: Buffer) =>
-      this.#onMessage(channel, message),
+      this.#receiver.message(channel, message),
     );
     pub.on('ready', () => this.#onPubReady());
     pub.on('error', (error: unknown) => this.#onError('pub', error));
@@ -128,7 +125,7 @@ export class RedisBusTransport implements BusTransport {
   async #onSubReady(): Promise<void> {
     this.#warned.sub = false;
     const session = ++this.#session;
-    this.#tracker.subscribing();
+    this.#receiver.tracker.subscribing();
     try {
       await this.#sub!.subscribe(this.#options.redisChannel);
     } catch (error) {
@@ -155,7 +152,7 @@ export class RedisBusTransport implements BusTransport {
     if (this.#closing) return;
     this.#session++;
     this.#awaitingSync = undefined;
-    this.#tracker.lost();
+    this.#receiver.tracker.lost();
     if (!this.#reportedConnected) return;
     this.#reportedConnected = false;
     this.#call((listener) => listener.disconnected(this.#lastError));
@@ -177,7 +174,7 @@ export class RedisBusTransport implements BusTransport {
       await this.#replay(snapshot, session);
       if (session !== this.#awaitingSync) return;
       this.#awaitingSync = undefined;
-      this.#emit(this.#tracker.synced(snapshot));
+      this.#receiver.report(this.#receiver.tracker.synced(snapshot));
     } catch (error) {
       if (session !== this.#awaitingSync) return;
       this.#warnOnce('pub', 'cannot read the channel counter; retrying', error);
@@ -197,74 +194,30 @@ export class RedisBusTransport implements BusTransport {
    * a frame off the channel (MAC, payload, sender's number).
    */
   async #replay(snapshot: CounterSnapshot, session: number): Promise<void> {
-    const range = this.#options.replayLog > 0 ? this.#tracker.missing(snapshot) : undefined;
+    const range =
+      this.#options.replayLog > 0 ? this.#receiver.tracker.missing(snapshot) : undefined;
     if (!range || !this.#pub) return;
-    let entries: [number, Buffer][];
+    let frames: CheckedFrame[];
     try {
-      entries = await readLog(this.#pub, this.#options.logKey, range[0], range[1]);
+      frames = await readMissedFrames(
+        this.#pub,
+        this.#options.logKey,
+        range,
+        snapshot.epoch,
+        this.#receiver.intake,
+      );
     } catch (error) {
       // No log to read (an ACL without XRANGE, a foreign key): the reconnect is then a gap.
       this.#warnOnce('pub', 'cannot read the replay log', error);
       return;
     }
-    if (session !== this.#awaitingSync) return;
-    const frames: CheckedFrame[] = [];
-    for (const [seq, body] of entries) {
-      const checked = this.#intake.take(encodeFrame(seq, snapshot.epoch, body), true);
-      if (checked.kind === 'numbered') frames.push(checked);
-    }
-    this.#tracker.replayed(frames);
-  }
-
-  #onMessage(channel: Buffer, bytes: Buffer): void {
-    if (this.#closing || !channel.equals(this.#channelBytes)) return;
-    const intake = this.#intake.take(bytes);
-    if (intake.kind === 'numbered') {
-      const events = this.#tracker.frame(intake);
-      if (events === IN_ORDER) this.#deliver(intake);
-      else this.#emit(events);
-      return;
-    }
-    if (intake.kind === 'not-a-frame') {
-      this.#malformed.ignored(bytes.length);
-      return;
-    }
-    this.#tracker.claim(intake.seq, intake.epoch);
-    if (intake.kind === 'unnumbered') this.#call((listener) => listener.message(intake.payload));
-    else if (intake.kind === 'unauthenticated') {
-      this.#call((listener) => listener.rejected?.('unauthenticated'));
-    } else this.#call((listener) => listener.rejected?.('duplicate'));
-  }
-
-  /** Hands one checked frame to the listener (the hot path: no closure, no event list). */
-  #deliver(frame: CheckedFrame): void {
-    const listener = this.#listener;
-    if (!listener) return;
-    try {
-      listener.message(frame.payload, frame.decoded);
-    } catch (error) {
-      this.#call((l) => l.warn('the bus listener threw while handling a message', error));
-    }
-  }
-
-  #emit(events: readonly TrackerEvent<CheckedFrame>[]): void {
-    for (const event of events) {
-      if (this.#closing) return;
-      if (event.kind === 'message') this.#deliver(event.frame);
-      else if (event.kind === 'gap') this.#call((listener) => listener.gap());
-      else if (event.kind === 'duplicate')
-        this.#call((listener) => listener.rejected?.('duplicate'));
-      else {
-        this.#reportedConnected = true;
-        this.#call((listener) => listener.connected({ gap: event.gap }));
-      }
-    }
+    if (session === this.#awaitingSync) this.#receiver.tracker.replayed(frames);
   }
 
   /** Checks that the subscription still answers; a silent socket (a partition) is reconnected. */
   #checkSubscription(): void {
     const sub = this.#sub;
-    if (!sub || this.#pinging || !this.#tracker.live || this.#closing) return;
+    if (!sub || this.#pinging || !this.#receiver.tracker.live || this.#closing) return;
     const session = this.#session;
     this.#pinging = true;
     sub.ping().then(

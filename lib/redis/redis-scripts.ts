@@ -82,23 +82,3 @@ export async function readChannelState(
   }
   return { seq: n, epoch };
 }
-
-/**
- * The log's entries numbered `from` to `to` (inclusive), as `[seq, body]`, in order; fewer when
- * the log no longer (or never) held some.
- */
-export async function readLog(
-  client: Redis,
-  logKey: string,
-  from: number,
-  to: number,
-): Promise<[number, Buffer][]> {
-  const entries = await client.xrangeBuffer(logKey, `${from}-1`, `${to}-1`);
-  const out: [number, Buffer][] = [];
-  for (const [id, fields] of entries) {
-    const body = fields[1];
-    if (fields[0]?.toString() !== 'b' || body === undefined) continue;
-    out.push([Number.parseInt(id.toString(), 10), body]);
-  }
-  return out;
-}
