@@ -105,7 +105,7 @@ describeWithChromium('a real browser revalidates a cached route (Chromium)', () 
         }),
       );
     });
-    await app.listen(0, '127.0.0.1');
+    // startHttpApp already listens on a free loopback port.
   });
 
   afterAll(async () => {

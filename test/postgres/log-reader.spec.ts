@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rowTag, tableTag } from '@hydracache/nestjs';
+import { ANY_TABLE_TAG, rowTag, tableTag } from '@hydracache/nestjs';
 import type { ChangeSink } from '../../lib/core/changes/change-source.js';
 import type { CacheChange } from '../../lib/core/local-changes.js';
 import { ChangeTags } from '../../lib/postgres/change-tags.js';
@@ -70,7 +70,12 @@ describe('LogReader', () => {
     expect(changes).toHaveLength(2);
     expect(changes[1]).toEqual({
       type: 'tags',
-      tags: [tableTag('users'), rowTag('users', PAGE_ROWS + 1), rowTag('users', PAGE_ROWS + 2)],
+      tags: [
+        tableTag('users'),
+        rowTag('users', PAGE_ROWS + 1),
+        rowTag('users', PAGE_ROWS + 2),
+        ANY_TABLE_TAG,
+      ],
     });
     expect(counters.applied).toBe(PAGE_ROWS + 2);
   });
