@@ -1,7 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { HydraCache } from '@hydracache/nestjs';
+import { HydraCache, type ChangeSource } from '@hydracache/nestjs';
 import {
   hydraDrizzle,
   hydraDrizzleCache,
@@ -38,6 +38,8 @@ export interface DrizzleFixture {
 export async function drizzleFixture(
   name: string,
   options: DrizzleCacheOptions = {},
+  /** Change sources the cache attaches (invalidations arriving from outside Drizzle). */
+  changes: ChangeSource[] = [],
 ): Promise<DrizzleFixture> {
   const { database, drop } = await createDatabase(name);
   const pool = new GatedPool({ ...PG, database, max: 4 });
@@ -47,7 +49,9 @@ export async function drizzleFixture(
     CREATE TABLE posts (id serial PRIMARY KEY, user_id integer NOT NULL, title text NOT NULL);
     -- Checked at COMMIT: lets a test make a COMMIT fail.
     ALTER TABLE posts ADD CONSTRAINT posts_title_unique UNIQUE (title) DEFERRABLE INITIALLY DEFERRED`);
-  const cache = HydraCache.local().build();
+  const cache = HydraCache.local()
+    .changes(...changes)
+    .build();
   const adapter = hydraDrizzleCache(cache, options);
   const db = hydraDrizzle(drizzle(pool, { cache: adapter }));
   const fixture: DrizzleFixture = {
