@@ -15,7 +15,7 @@ const feed: ChangeSource = {
 
 let f: DrizzleFixture;
 beforeAll(async () => {
-  f = await drizzleFixture('drizzle_outside', {}, [feed]);
+  f = await drizzleFixture('drizzle_outside', {}, (builder) => builder.changes(feed));
 });
 afterAll(async () => f.close());
 beforeEach(async () => f.reset());
