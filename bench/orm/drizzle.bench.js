@@ -154,7 +154,7 @@ export default async function run({ quick = false } = {}) {
       `| Drizzle \`.$withCache()\` hit through a bare Map cache (peer) | ${fmt(m.mapHit, 2)} | ${(m.mapHit / m.getOrLoad).toFixed(2)}x |`,
       `| Drizzle building the query and hashing it (no cache, no database) | ${fmt(m.build, 2)} | ${(m.build / m.getOrLoad).toFixed(2)}x |`,
       '',
-      "A hit through Drizzle costs Drizzle's query building and its SHA-256 key (`hashQuery`, async `crypto.subtle`) on top of the cache read; the adapter's own work per hit is one `cache.get` (a CBOR decode: every caller gets its own copy) plus a tick read. The Map peer runs in the same process after `hydraDrizzle` enabled its AsyncLocalStorage, so both pay Node's promise hooks.",
+      "A hit through Drizzle costs Drizzle's query building and its SHA-256 key (`hashQuery`, async `crypto.subtle`) on top of the cache read; the adapter's own work per hit is one `cache.getOrLoad` hit (a CBOR decode: every caller gets its own copy; a miss leads or joins the load, which is what keeps results overtaken by any invalidation out of the cache) plus the table tags of the query. The Map peer runs in the same process after `hydraDrizzle` enabled its AsyncLocalStorage, so both pay Node's promise hooks.",
       '',
     ].join('\n');
   } finally {

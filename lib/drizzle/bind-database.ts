@@ -1,6 +1,7 @@
 import { HydraDrizzleCache } from './hydra-drizzle-cache.js';
 import { DrizzleCacheErrors } from './drizzle.errors.js';
 import { describe } from '../core/cache.errors.js';
+import type { CacheConfig } from 'drizzle-orm/cache/core/types';
 import type { CommitScopes } from './commit-scopes.js';
 
 const BOUND = Symbol('hydracache:drizzle-bound');
@@ -33,15 +34,21 @@ export function hydraDrizzle<D extends object>(db: D): D {
   return db;
 }
 
-/** Runs each prepared query's execution (its `queryWithCache`) in a statement scope. */
+/** Runs each prepared query's execution (its `queryWithCache`) in a statement scope that knows its cache config. */
 function wrapPrepareQuery(session: DrizzleSession, scopes: CommitScopes): void {
   const prepareQuery = session.prepareQuery;
   session.prepareQuery = function (this: unknown, ...args: unknown[]) {
-    const prepared = prepareQuery.apply(this, args) as { queryWithCache?: Fn };
+    const prepared = prepareQuery.apply(this, args) as {
+      queryWithCache?: Fn;
+      cacheConfig?: { config?: CacheConfig };
+    };
     const queryWithCache = prepared.queryWithCache;
     if (typeof queryWithCache === 'function') {
       prepared.queryWithCache = (...queryArgs: unknown[]) =>
-        scopes.statement(() => queryWithCache.apply(prepared, queryArgs) as Promise<unknown>);
+        scopes.statement(
+          () => queryWithCache.apply(prepared, queryArgs) as Promise<unknown>,
+          prepared.cacheConfig?.config,
+        );
     }
     return prepared;
   };

@@ -1,11 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CacheConfig } from 'drizzle-orm/cache/core/types';
+import type { ReadTicket } from './read-ticket.js';
 import type { TableWrites } from './table-writes.js';
+
+const NO_RESULT = 'The Drizzle query ended without a result to cache (it failed)';
 
 /** One unit of work on the database: a transaction, or a statement run outside one (auto-commit). */
 export interface WriteScope {
   readonly kind: 'transaction' | 'statement';
   /** Tags its writes invalidate once it ends (table tags and the tags passed to `onMutate`). */
   readonly tags: Set<string>;
+  /** The cache loads this statement's read leads, by cache key; failed when it ends without a result. */
+  readonly reads: Map<string, ReadTicket>;
+  /** The statement's `.$withCache({ config })`: its TTL is known when the read's load starts. */
+  readonly config?: CacheConfig;
 }
 
 /**
@@ -41,13 +49,17 @@ export class CommitScopes {
     return true;
   }
 
-  /** Runs one statement; outside a transaction, its writes are invalidated once it settles, failed or not. */
-  async statement<T>(run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one statement; outside a transaction, its writes are invalidated once it settles, failed
+   * or not, and a read load it led without handing back a result fails (its joiners stop waiting).
+   */
+  async statement<T>(run: () => Promise<T>, config?: CacheConfig): Promise<T> {
     if (this.#current.getStore() !== undefined) return run();
-    const scope: WriteScope = { kind: 'statement', tags: new Set() };
+    const scope: WriteScope = { kind: 'statement', tags: new Set(), reads: new Map(), config };
     try {
       return await this.#current.run(scope, run);
     } finally {
+      for (const ticket of scope.reads.values()) ticket.fail(new Error(NO_RESULT));
       await this.#end(scope, true);
     }
   }
@@ -60,7 +72,7 @@ export class CommitScopes {
    */
   async transaction<T>(run: (bodyDone: () => void) => Promise<T>): Promise<T> {
     if (this.#current.getStore()?.kind === 'transaction') return run(() => {});
-    const scope: WriteScope = { kind: 'transaction', tags: new Set() };
+    const scope: WriteScope = { kind: 'transaction', tags: new Set(), reads: new Map() };
     let committing = false;
     const bodyDone = (): void => {
       committing = true;
@@ -78,9 +90,10 @@ export class CommitScopes {
   async #end(scope: WriteScope, invalidate: boolean): Promise<void> {
     if (scope.tags.size === 0) return;
     const tags = [...scope.tags];
-    // Stamped and removed before the hold is released: no read can store in between.
+    // Invalidated (running loads superseded at once) before the hold is released: no read that
+    // overlapped the write can store in between.
     const removed = invalidate ? this.invalidate(tags) : undefined;
-    this.writes.release(tags, invalidate);
+    this.writes.release(tags);
     await removed;
   }
 }

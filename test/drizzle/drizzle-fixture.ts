@@ -10,6 +10,8 @@ import {
 } from '@hydracache/nestjs/drizzle';
 import { createDatabase, GatedPool, PG } from './pg-database.js';
 
+type CacheBuilder = ReturnType<typeof HydraCache.local>;
+
 export const users = pgTable('users', {
   id: serial('id').primaryKey(),
   name: text('name').notNull(),
@@ -38,6 +40,8 @@ export interface DrizzleFixture {
 export async function drizzleFixture(
   name: string,
   options: DrizzleCacheOptions = {},
+  /** Adds to the cache's builder (change sources, a second tier). */
+  configure: (builder: CacheBuilder) => CacheBuilder = (builder) => builder,
 ): Promise<DrizzleFixture> {
   const { database, drop } = await createDatabase(name);
   const pool = new GatedPool({ ...PG, database, max: 4 });
@@ -47,7 +51,7 @@ export async function drizzleFixture(
     CREATE TABLE posts (id serial PRIMARY KEY, user_id integer NOT NULL, title text NOT NULL);
     -- Checked at COMMIT: lets a test make a COMMIT fail.
     ALTER TABLE posts ADD CONSTRAINT posts_title_unique UNIQUE (title) DEFERRABLE INITIALLY DEFERRED`);
-  const cache = HydraCache.local().build();
+  const cache = configure(HydraCache.local()).build();
   const adapter = hydraDrizzleCache(cache, options);
   const db = hydraDrizzle(drizzle(pool, { cache: adapter }));
   const fixture: DrizzleFixture = {

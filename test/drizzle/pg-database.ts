@@ -43,11 +43,14 @@ export class GatedPool extends pg.Pool {
   marker = 'from "users"';
   /** Resolves when a held query has its result and waits on the gate. */
   onHeld: (() => void) | undefined;
+  /** How many queries whose text contains `marker` were sent. */
+  marked = 0;
 
   override query(...args: any[]): any {
     const config = args[0] as { text?: string } | string;
     const text = typeof config === 'string' ? config : (config.text ?? '');
     const gate = this.hold;
+    if (text.includes(this.marker)) this.marked++;
     const result = (super.query as (...a: any[]) => Promise<any>).apply(this, args);
     if (gate === undefined || !text.includes(this.marker)) return result;
     this.hold = undefined;
