@@ -6,12 +6,12 @@ import { AppConfig } from './app-config.js';
 export const WATCHED_TABLES = ['users', 'tenants'];
 
 /**
- * How often the change feed reads its log when no NOTIFY rings, in ms. The embedded database
- * (PGlite) cannot deliver NOTIFY to socket clients, so there polling is the doorbell: 50 ms.
+ * How often the change feed reads its log when no NOTIFY rings, in ms. PGlite cannot deliver
+ * NOTIFY to another connection, so there polling is the doorbell: 50 ms (and no NOTIFY is sent).
  * A real Postgres rings at once; the poll is only the fallback for a lost doorbell.
  */
 function pollInterval(db: DatabaseConnection): number {
-  return db.embedded ? 50 : 1_000;
+  return db.pglite ? 50 : 1_000;
 }
 
 /**
@@ -31,6 +31,7 @@ export async function cacheOptionsFrom(
     schema: db.schema,
     tables: WATCHED_TABLES,
     pollInterval: pollInterval(db),
+    notify: !db.pglite,
   });
   const local = { defaultTtl: config.cacheTtlMs, maxCapacity: config.cacheMaxEntries, changes };
   if (config.redisUrl === undefined) return local;

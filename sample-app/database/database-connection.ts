@@ -16,6 +16,11 @@ export class DatabaseConnection implements OnApplicationShutdown {
     readonly schema: string,
     /** True when the database is PGlite in this process (no `DATABASE_URL`). */
     readonly embedded: boolean,
+    /**
+     * True when the server is PGlite, here or in another process (`npm run demo:cluster` serves one
+     * to its instances): its NOTIFY reaches no other connection, so the change feed must poll.
+     */
+    readonly pglite: boolean,
     private readonly server: EmbeddedPostgres | undefined,
     private readonly moduleRef: ModuleRef,
   ) {}
@@ -24,13 +29,15 @@ export class DatabaseConnection implements OnApplicationShutdown {
   static async open(config: AppConfig, moduleRef: ModuleRef): Promise<DatabaseConnection> {
     const server = config.databaseUrl === undefined ? await startEmbeddedPostgres() : undefined;
     const url = config.databaseUrl ?? server!.url;
+    let pglite: boolean;
     try {
-      await ensureSchema(url, config.dbSchema);
+      pglite = await ensureSchema(url, config.dbSchema);
     } catch (error) {
       await server?.stop();
       throw error;
     }
-    return new DatabaseConnection(url, config.dbSchema, server !== undefined, server, moduleRef);
+    const embedded = server !== undefined;
+    return new DatabaseConnection(url, config.dbSchema, embedded, pglite, server, moduleRef);
   }
 
   /**

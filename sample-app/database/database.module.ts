@@ -45,8 +45,8 @@ export class DatabaseConnectionModule {}
         synchronize: false,
         cache: hydraQueryCache(cache, { duration: 60_000 }),
         extra: {
-          // A few connections: the embedded database queues them onto one session anyway.
-          max: db.embedded ? 4 : 10,
+          // A few connections on PGlite: it queues them onto one session anyway.
+          max: db.pglite ? 4 : 10,
           // The schema through search_path, not TypeORM's `schema`: its SQL then names tables as
           // `users`, the name the change feed tags them with (`tableTag('users')`).
           ...(db.schema === 'public' ? {} : { options: `-c search_path=${db.schema}` }),

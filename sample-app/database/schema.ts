@@ -16,9 +16,10 @@ export function quoteIdent(name: string): string {
 /**
  * Creates the sample's tables in `schema` when missing and seeds them once: five users (ids 1 to
  * 5) in each of two tenants. Safe when several instances start together: one transaction under
- * an advisory lock, and the seed only goes into an empty `tenants` table.
+ * an advisory lock, and the seed only goes into an empty `tenants` table. Resolves true when the
+ * server is PGlite (whose NOTIFY never reaches another connection).
  */
-export async function ensureSchema(url: string, schema: string): Promise<void> {
+export async function ensureSchema(url: string, schema: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const s = quoteIdent(schema);
@@ -42,6 +43,8 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
     const { rows } = await client.query(`SELECT 1 FROM ${s}.tenants LIMIT 1`);
     if (rows.length === 0) await seed(client, s);
     await client.query('COMMIT');
+    const { rows: version } = await client.query<{ version: string }>('SELECT version()');
+    return version[0]!.version.includes('PGlite');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
