@@ -50,12 +50,11 @@ function examples(url: string, databaseUrl: string): Example[] {
 /** What to try once the app listens: printed by `npm start`. */
 export function tryIt(baseUrl: string, databaseUrl: string): string {
   const list = examples(baseUrl, databaseUrl);
-  const short = list.filter((e) => !e.command.includes(JSON_BODY));
-  const width = Math.max(...short.map((e) => e.command.length));
+  // Commands with a body (or as long as the psql one) go under their note instead of beside it.
+  const long = (e: Example): boolean => e.command.includes(JSON_BODY) || e.command.length > 80;
+  const width = Math.max(...list.filter((e) => !long(e)).map((e) => e.command.length));
   const lines = list.map((e) =>
-    e.command.includes(JSON_BODY)
-      ? `  # ${e.note}\n  ${e.command}`
-      : `  ${e.command.padEnd(width)}  # ${e.note}`,
+    long(e) ? `  # ${e.note}\n  ${e.command}` : `  ${e.command.padEnd(width)}  # ${e.note}`,
   );
   return [
     `HydraCache sample app listening on ${baseUrl}`,
