@@ -6,6 +6,11 @@ export interface LoadOutcome {
   readonly key: string;
   /** Encoded value; undefined when the loader returned undefined. */
   readonly data: unknown;
+  /**
+   * The first caller's value when the load already decoded it (a second-tier hit is decoded to
+   * check it): handed out once instead of decoding the same bytes again.
+   */
+  first?: unknown;
   /** Callers handed a copy so far (set by the cache as it serves them). */
   served?: number;
   /** Private decoded copy later callers get clones of, once a second caller needs one. */

@@ -228,8 +228,9 @@ export class LoadCoordinator {
       const lookup = viaTier ? this.tier?.lookup(flight.key, opts) : undefined;
       const found = lookup === undefined ? undefined : await lookup;
       if (found?.hit === true) {
-        const data = this.#fromTier(flight, opts, found);
-        if (data !== undefined) return { key: flight.key, data };
+        const decoded = this.#fromTier(flight, opts, found);
+        if (decoded !== undefined)
+          return { key: flight.key, data: decoded.data, first: decoded.first };
       } else ticket = found?.ticket;
       const value = await this.#callLoader(flight, loader);
       if (value === undefined) return { key: flight.key, data: undefined };
@@ -273,14 +274,19 @@ export class LoadCoordinator {
   /**
    * A second-tier hit as this cache's stored form, stored here too unless an invalidation
    * overtook the lookup (its callers still get it, as with any load); undefined when it does
-   * not decode here (the loader runs instead).
+   * not decode here (the loader runs instead). `first`: the value decoded to check it, for the
+   * first caller (the bytes are not decoded twice).
    */
-  #fromTier<T>(flight: Flight, opts: ResolvedOptions<T>, hit: TierHit): unknown {
-    const data = this.tier!.dataOf(hit);
-    if (data === undefined || flight.stale) return data;
-    this.host.storeLoaded(flight.key, data, hit.tags, hit.ttl, opts);
+  #fromTier<T>(
+    flight: Flight,
+    opts: ResolvedOptions<T>,
+    hit: TierHit,
+  ): { data: unknown; first: unknown } | undefined {
+    const decoded = this.tier!.dataOf(hit);
+    if (decoded === undefined || flight.stale) return decoded;
+    this.host.storeLoaded(flight.key, decoded.data, hit.tags, hit.ttl, opts);
     this.#inFlight.supersedeReleased(flight.key);
-    return data;
+    return decoded;
   }
 
   /**

@@ -74,6 +74,11 @@ export class StoredValues {
     const key = outcome.key;
     const served = (outcome.served ?? 0) + 1;
     outcome.served = served;
+    if (served === 1 && outcome.first !== undefined) {
+      const first = outcome.first;
+      outcome.first = undefined;
+      return first;
+    }
     if (served === 1 || this.#cbor === undefined) return this.#decodeFor(key, outcome.data);
     if (outcome.plan === undefined) {
       outcome.template = this.#decodeFor(key, outcome.data);

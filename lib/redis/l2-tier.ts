@@ -49,7 +49,7 @@ export class RedisSecondTier implements SecondTier {
   }
 
   async lookup(key: string, tags: readonly string[]): Promise<TierLookup> {
-    const names = [...new Set(tags)];
+    const names = unique(tags);
     const lease = this.options.lease;
     const deadline = lease === undefined ? 0 : performance.now() + lease.wait;
     let delay = 5;
@@ -206,13 +206,23 @@ function fresh(): string {
   return `${PROCESS_TOKEN}${(issued++).toString(36)}`;
 }
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** `tags` without repeats (the common none or one: no copy). */
+function unique(tags: readonly string[]): readonly string[] {
+  return tags.length < 2 ? tags : [...new Set(tags)];
+}
+
 function hit(reply: (Buffer | number)[]): TierLookup {
   const pttl = reply[2] as number;
   return {
     hit: true,
     bytes: reply[1] as Buffer,
     ttl: pttl < 0 ? Infinity : pttl,
-    tags: reply.slice(3).map((name) => (name as Buffer).toString('utf8')),
+    tags:
+      reply.length === 3
+        ? NO_TAGS
+        : reply.slice(3).map((name) => (name as Buffer).toString('utf8')),
   };
 }
 

@@ -28,14 +28,14 @@ export class TierLoads {
   }
 
   /**
-   * A hit's value in the form this cache stores, checked to decode here; undefined (a miss) when
-   * it does not, e.g. an entry another codec wrote.
+   * A hit's value in the form this cache stores (`data`) and decoded (`first`, checked to decode
+   * here, for the first caller); undefined (a miss) when it does not decode, e.g. an entry another
+   * codec wrote.
    */
-  dataOf(hit: TierHit): unknown {
+  dataOf(hit: TierHit): { data: unknown; first: unknown } | undefined {
     const data = this.values.fromBytes(hit.bytes);
     try {
-      this.values.decode(data);
-      return data;
+      return { data, first: this.values.decode(data) };
     } catch {
       return undefined;
     }
