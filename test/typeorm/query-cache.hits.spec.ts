@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { HydraCache } from '../../lib/index.js';
-import { Member, Team } from './support/entities.js';
+import { Member } from './support/entities.js';
 import {
   cachedDataSource,
   createDatabase,
@@ -9,6 +9,7 @@ import {
   dropDatabase,
   DRIVERS,
   QueryLog,
+  seedTeam,
   type Driver,
 } from './support/data-sources.js';
 
@@ -27,12 +28,7 @@ describe.each(DRIVERS)(
       cache = new HydraCache();
       log = new QueryLog();
       dataSource = await cachedDataSource(driver, name, cache, log);
-      const team = await dataSource.getRepository(Team).save({ name: 'core' });
-      await dataSource.getRepository(Member).save([
-        { name: 'ada', team },
-        { name: 'bob', team },
-      ]);
-      log.queries.length = 0;
+      await seedTeam(dataSource, log);
     });
 
     afterEach(async () => {

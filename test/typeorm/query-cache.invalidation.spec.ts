@@ -9,6 +9,7 @@ import {
   dropDatabase,
   DRIVERS,
   QueryLog,
+  seedTeam,
   type Driver,
 } from './support/data-sources.js';
 
@@ -42,13 +43,7 @@ describe.each(DRIVERS)(
       cache = new HydraCache();
       log = new QueryLog();
       dataSource = await cachedDataSource(driver, name, cache, log);
-      const team = await dataSource.getRepository(Team).save({ name: 'core' });
-      teamId = team.id;
-      await dataSource.getRepository(Member).save([
-        { name: 'ada', team },
-        { name: 'bob', team },
-      ]);
-      log.queries.length = 0;
+      teamId = (await seedTeam(dataSource, log)).id;
     });
 
     afterEach(async () => {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import type { HydraCache } from '../../../lib/index.js';
 import { hydraQueryCache, type HydraQueryCacheOptions } from '../../../lib/typeorm/index.js';
-import { ENTITIES } from './entities.js';
+import { ENTITIES, Member, Team } from './entities.js';
 
 /** The three databases the adapter is tested on (all real servers, SQLite in memory). */
 export type Driver = 'postgres' | 'mariadb' | 'sqlite';
@@ -104,4 +104,15 @@ export async function cachedDataSource(
 /** A database name for one test file and driver, unique per process. */
 export function databaseName(file: string, driver: Driver): string {
   return `hc_${file}_${driver}_${process.pid}`.replace(/[^a-z0-9_]/g, '_');
+}
+
+/** Seeds team `core` with members `ada` and `bob`, then forgets the seeding queries in `log`. */
+export async function seedTeam(dataSource: DataSource, log: QueryLog): Promise<Team> {
+  const team = await dataSource.getRepository(Team).save({ name: 'core' });
+  await dataSource.getRepository(Member).save([
+    { name: 'ada', team },
+    { name: 'bob', team },
+  ]);
+  log.queries.length = 0;
+  return team;
 }
