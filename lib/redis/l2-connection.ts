@@ -1,12 +1,14 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { ResolvedRedisL2Options } from './l2-options.js';
-import { BUMP_KEYS, BUMP_TAGS, FILL, FLUSH, LOOKUP, RELEASE, WRITE } from './l2-scripts.js';
+import { BUMP_KEYS, BUMP_TAGS, FILL, FLUSH, LOOKUP, NOW, RELEASE, WRITE } from './l2-scripts.js';
 
 /** What a lookup script returns, with the binary-safe (Buffer) reply. */
 export type LookupReply = [number, ...(Buffer | number)[]];
 
 /** The tier's connection with its scripts defined (ioredis runs them with EVALSHA). */
 export interface L2Connection {
+  mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>;
+  hcL2Now(key: string): Promise<number>;
   hcL2LookupBuffer(...args: (string | number | Buffer)[]): Promise<LookupReply>;
   hcL2Fill(...args: (string | number | Buffer)[]): Promise<number>;
   hcL2Write(...args: (string | number | Buffer)[]): Promise<number>;
@@ -18,15 +20,14 @@ export interface L2Connection {
 
 /**
  * Opens the tier's connection. What the outage behaviour rests on: no offline queue (a call while
- * disconnected fails at once), a command timeout of `timeout` ms (a paused or slow Redis fails
- * the call instead of holding it), no retry of a failed command, and reconnection that never
- * stops (capped backoff). A duplicated app client keeps its server, credentials and TLS.
+ * disconnected fails at once), no retry of a failed command, and reconnection that never stops
+ * (capped backoff). A paused or slow Redis fails a call after `timeout` ms through the tier's
+ * CallDeadlines rather than ioredis's per-command timer. A duplicated app client keeps its server, credentials and TLS.
  */
 export function openL2Connection(options: ResolvedRedisL2Options): Redis | Cluster {
   const settings: RedisOptions = {
     connectionName: `hydracache:l2:${options.prefix}`,
     enableOfflineQueue: false,
-    commandTimeout: options.timeout,
     connectTimeout: options.connectTimeout,
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt - 1, 10), 2_000),
@@ -57,5 +58,6 @@ export function openL2Connection(options: ResolvedRedisL2Options): Redis | Clust
   define('hcL2BumpTags', undefined, BUMP_TAGS);
   define('hcL2Flush', 1, FLUSH);
   define('hcL2Release', 1, RELEASE);
+  define('hcL2Now', 1, NOW);
   return client;
 }

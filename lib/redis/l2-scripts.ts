@@ -12,8 +12,8 @@
  * loaded value was invalidated since its lookup. Nothing compares wall clocks.
  *
  * Keys: `{p}:g` the tier's version (flush), `{p}:c` the tag clock, `{p}:k:<key>` a key's version,
- * `{p}:t:<tag>` a tag's version, `{p}:e:<key>` an entry (a hash: d data, g, k, n tags, t<i> tag
- * name, v<i> its version), `{p}:l:<key>` a load lease.
+ * `{p}:t:<tag>` a tag's version, `{p}:e:<key>` an entry (a string: a header with the versions it
+ * was stored under, then the data; see l2-entry.ts), `{p}:l:<key>` a load lease.
  */
 
 const HELPERS = `
@@ -40,47 +40,65 @@ local function tagver(k, c)
   end
   return v
 end
+local function lp(s) return #s .. ':' .. s end
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local function store(e, ttl, data, g, k, names, vers)
-  redis.call('DEL', e)
-  local args = {'d', data, 'g', g, 'k', k, 'n', #names}
+  ttl = tonumber(ttl)
+  local h = {'H1', lp(string.format('%d', now() + ttl)), lp(g), lp(k), lp(tostring(#names))}
   for i = 1, #names do
-    args[#args + 1] = 't' .. i
-    args[#args + 1] = names[i]
-    args[#args + 1] = 'v' .. i
-    args[#args + 1] = vers[i]
+    h[#h + 1] = lp(names[i])
+    h[#h + 1] = lp(vers[i])
   end
-  redis.call('HSET', e, unpack(args))
-  redis.call('PEXPIRE', e, ttl)
+  h[#h + 1] = data
+  redis.call('SET', e, table.concat(h), 'PX', ttl)
 end
 `;
 
 /**
- * KEYS: entry, g, c, k, lease, declared tag versions. ARGV: fresh, vttl, tag key prefix, lease
- * token ('' for none), lease ttl. A current entry: `{1, data, pttl, tag...}`. Otherwise (a stale
- * entry is deleted) `{0, leased, g, c, k, tag version...}`, creating the versions that are missing.
+ * The lookup when the MGET in l2-tier.ts could not settle it (an entry with tags the caller did
+ * not declare, a missing version, a lease to take). KEYS: entry, g, c, k, lease, declared tag
+ * versions. ARGV: fresh, vttl, tag key prefix, lease token ('' for none), lease ttl. A current
+ * entry: `{1, entry, server ms}`. Otherwise (a stale entry is deleted) `{0, leased, server ms, g,
+ * c, k, tag version...}`, creating the versions that are missing.
  */
 export const LOOKUP = `${HELPERS}
-local e = redis.call('HGETALL', KEYS[1])
-if #e > 0 then
-  local f = {}
-  for i = 1, #e, 2 do f[e[i]] = e[i + 1] end
-  local ok = f.g == redis.call('GET', KEYS[2]) and f.k == redis.call('GET', KEYS[4])
-  local n = tonumber(f.n or '0') or 0
-  local out = {1, f.d, redis.call('PTTL', KEYS[1])}
-  for i = 1, n do
-    if not ok then break end
-    local name = f['t' .. i]
-    out[#out + 1] = name
-    ok = name ~= nil and f['v' .. i] == redis.call('GET', ARGV[3] .. name)
+local e = redis.pcall('GET', KEYS[1])
+if type(e) == 'table' then e = nil end -- not a string (an older layout): replaced below
+if e then
+  local pos, ok = 3, string.sub(e, 1, 2) == 'H1'
+  local function field()
+    local colon = string.find(e, ':', pos, true)
+    local len = colon and tonumber(string.sub(e, pos, colon - 1))
+    if not len then ok = false return nil end
+    pos = colon + len + 1
+    return string.sub(e, colon + 1, colon + len)
   end
-  if ok and f.d then return out end
+  if ok then
+    field()
+    ok = ok and field() == redis.call('GET', KEYS[2])
+    ok = ok and field() == redis.call('GET', KEYS[4])
+    local n = ok and tonumber(field()) or 0
+    for i = 1, n do
+      if not ok then break end
+      local name = field()
+      ok = ok and field() == redis.call('GET', ARGV[3] .. name)
+    end
+  end
+  if ok then return {1, e, now()} end
   redis.call('DEL', KEYS[1])
 end
 local c = ver(KEYS[3])
-local out = {0, 0, ver(KEYS[2]), c, ver(KEYS[4], vttl)}
+local out = {0, 0, now(), ver(KEYS[2]), c, ver(KEYS[4], vttl)}
 for i = 6, #KEYS do out[#out + 1] = tagver(KEYS[i], c) end
 if ARGV[4] ~= '' and redis.call('SET', KEYS[5], ARGV[4], 'NX', 'PX', ARGV[5]) then out[2] = 1 end
 return out`;
+
+/** KEYS: any key of the tier (routes the call to its node). The Redis server's time in ms. */
+export const NOW = `${HELPERS}
+return now()`;
 
 /**
  * KEYS: entry, g, c, k, lease, declared tag versions (nd), result tag versions. ARGV: fresh, vttl,

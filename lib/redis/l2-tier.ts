@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
-import type { SecondTier, TierFill, TierLookup } from '../core/l2/second-tier.js';
+import type { SecondTier, TierFill, TierHit, TierLookup } from '../core/l2/second-tier.js';
+import { CallDeadlines } from './call-deadlines.js';
+import { RedisClock } from './l2-clock.js';
+import { readHeader, sameVersion } from './l2-entry.js';
 import { openL2Connection, type L2Connection } from './l2-connection.js';
 import type { ResolvedRedisL2Options } from './l2-options.js';
 import { shutDownConnection } from './shut-down-connection.js';
@@ -29,6 +32,10 @@ export class RedisSecondTier implements SecondTier {
   readonly #redis: L2Connection;
   readonly #p: string;
   readonly #vttl: number;
+  /** Redis's clock, for how long an entry read by MGET has left. */
+  readonly #clock: RedisClock;
+  /** Fails a Redis call that takes longer than `timeout` ms. */
+  readonly #deadlines: CallDeadlines;
   #closed = false;
 
   constructor(private readonly options: ResolvedRedisL2Options) {
@@ -36,6 +43,9 @@ export class RedisSecondTier implements SecondTier {
     this.#redis = this.#client as unknown as L2Connection;
     this.#p = `{${options.prefix}}`;
     this.#vttl = options.versionTtl;
+    this.#deadlines = new CallDeadlines(options.timeout);
+    this.#clock = new RedisClock(() => this.#deadlines.watch(this.#redis.hcL2Now(`${this.#p}:g`)));
+    this.#client.on('ready', () => this.#clock.sync());
   }
 
   /** Largest value in bytes this tier stores. */
@@ -48,31 +58,120 @@ export class RedisSecondTier implements SecondTier {
     return this.#client;
   }
 
+  /**
+   * One MGET reads the entry with the current versions of the tier, the tag clock, the key and
+   * the declared tags; the entry's header says which versions it was stored under. When that
+   * settles it (a current entry, or no entry and every version present), that is the answer: a
+   * hit costs one plain read. Otherwise (tags the caller did not declare, a missing version, a
+   * lease to take) the lookup script decides in Redis.
+   */
   async lookup(key: string, tags: readonly string[]): Promise<TierLookup> {
     const names = unique(tags);
+    const entryKey = this.#entry(key);
+    const keyVersion = this.#keyVersion(key);
+    const tagVersions = names.map((tag) => this.#tagVersion(tag));
+    const read = await this.#deadlines.watch(
+      this.#redis.mgetBuffer(entryKey, `${this.#p}:g`, `${this.#p}:c`, keyVersion, ...tagVersions),
+    );
+    const settled = this.#settle(read, names);
+    if (settled !== undefined) return settled;
+    return this.#lookupInRedis(key, entryKey, keyVersion, names, tagVersions);
+  }
+
+  /** The answer `read` (an MGET of entry, g, c, k, tags) gives by itself, if it gives one. */
+  #settle(read: (Buffer | null)[], names: readonly string[]): TierLookup | undefined {
+    const entry = read[0];
+    const g = read[1]!;
+    const k = read[3]!;
+    if (entry !== null && entry !== undefined) {
+      const header = readHeader(entry);
+      if (header === undefined) return undefined;
+      if (!sameVersion(entry, header.g, g) || !sameVersion(entry, header.k, k)) {
+        return this.#ticketFrom(read, names);
+      }
+      const entryTags: string[] = [];
+      for (let i = 0; i < header.tags.length; i++) {
+        const [start, end] = header.tags[i]!;
+        const tag = entry.toString('utf8', start, end);
+        const at = names.indexOf(tag);
+        // A tag the caller did not declare (a result tag): its version is read in Redis.
+        if (at === -1) return undefined;
+        if (!sameVersion(entry, header.versions[i]!, read[4 + at]!)) {
+          return this.#ticketFrom(read, names);
+        }
+        entryTags.push(tag);
+      }
+      const now = this.#clock.now();
+      if (now === undefined) return undefined;
+      const ttl = header.expires - now;
+      if (ttl > 0) {
+        return {
+          hit: true,
+          bytes: entry.subarray(header.data),
+          ttl,
+          tags: entryTags.length === 0 ? NO_TAGS : entryTags,
+        };
+      }
+    }
+    return this.#ticketFrom(read, names);
+  }
+
+  /** A miss's ticket from the versions `read`, unless one is missing or a lease is to be taken. */
+  #ticketFrom(read: (Buffer | null)[], names: readonly string[]): TierLookup | undefined {
+    if (this.options.lease !== undefined) return undefined;
+    const versions: string[] = [];
+    for (let i = 1; i < read.length; i++) {
+      const version = read[i];
+      if (version === null || version === undefined) return undefined;
+      versions.push(version.toString('latin1'));
+    }
+    const [g, c, k, ...tagVersions] = versions;
+    const ticket: RedisTicket = {
+      g: g!,
+      c: c!,
+      k: k!,
+      tags: names,
+      versions: tagVersions,
+      lease: '',
+    };
+    return { hit: false, ticket };
+  }
+
+  /** The lookup script's answer (polling while another instance holds the key's lease). */
+  async #lookupInRedis(
+    key: string,
+    entryKey: string,
+    keyVersion: string,
+    names: readonly string[],
+    tagVersions: readonly string[],
+  ): Promise<TierLookup> {
     const lease = this.options.lease;
     const deadline = lease === undefined ? 0 : performance.now() + lease.wait;
     let delay = 5;
     for (;;) {
       const token = lease === undefined ? '' : fresh();
-      const reply = await this.#redis.hcL2LookupBuffer(
-        5 + names.length,
-        this.#entry(key),
-        `${this.#p}:g`,
-        `${this.#p}:c`,
-        this.#keyVersion(key),
-        `${this.#p}:l:${key}`,
-        ...names.map((tag) => this.#tagVersion(tag)),
-        fresh(),
-        this.#vttl,
-        `${this.#p}:t:`,
-        token,
-        lease?.ttl ?? 0,
+      const reply = await this.#deadlines.watch(
+        this.#redis.hcL2LookupBuffer(
+          5 + names.length,
+          entryKey,
+          `${this.#p}:g`,
+          `${this.#p}:c`,
+          keyVersion,
+          `${this.#p}:l:${key}`,
+          ...tagVersions,
+          fresh(),
+          this.#vttl,
+          `${this.#p}:t:`,
+          token,
+          lease?.ttl ?? 0,
+        ),
       );
-      if (reply[0] === 1) return hit(reply);
+      const serverNow = reply[2] as number;
+      this.#clock.observe(serverNow);
+      if (reply[0] === 1) return hitIn(reply[1] as Buffer, serverNow);
       const leased = reply[1] === 1;
       if (lease === undefined || leased || performance.now() + delay > deadline || this.#closed) {
-        const [g, c, k, ...versions] = reply.slice(2).map(String);
+        const [g, c, k, ...versions] = reply.slice(3).map(String);
         const ticket: RedisTicket = {
           g: g!,
           c: c!,
@@ -93,84 +192,94 @@ export class RedisSecondTier implements SecondTier {
     const t = fill.ticket as RedisTicket;
     const declared = new Set(t.tags);
     const extra = [...new Set(fill.resultTags)].filter((tag) => !declared.has(tag));
-    const stored = await this.#redis.hcL2Fill(
-      5 + t.tags.length + extra.length,
-      this.#entry(fill.key),
-      `${this.#p}:g`,
-      `${this.#p}:c`,
-      this.#keyVersion(fill.key),
-      `${this.#p}:l:${fill.key}`,
-      ...t.tags.map((tag) => this.#tagVersion(tag)),
-      ...extra.map((tag) => this.#tagVersion(tag)),
-      fresh(),
-      this.#vttl,
-      this.#entryTtl(fill.ttl),
-      Buffer.from(fill.bytes.buffer, fill.bytes.byteOffset, fill.bytes.byteLength),
-      t.lease,
-      t.tags.length,
-      t.g,
-      t.c,
-      t.k,
-      ...t.versions,
-      ...t.tags,
-      ...extra,
+    const stored = await this.#deadlines.watch(
+      this.#redis.hcL2Fill(
+        5 + t.tags.length + extra.length,
+        this.#entry(fill.key),
+        `${this.#p}:g`,
+        `${this.#p}:c`,
+        this.#keyVersion(fill.key),
+        `${this.#p}:l:${fill.key}`,
+        ...t.tags.map((tag) => this.#tagVersion(tag)),
+        ...extra.map((tag) => this.#tagVersion(tag)),
+        fresh(),
+        this.#vttl,
+        this.#entryTtl(fill.ttl),
+        Buffer.from(fill.bytes.buffer, fill.bytes.byteOffset, fill.bytes.byteLength),
+        t.lease,
+        t.tags.length,
+        t.g,
+        t.c,
+        t.k,
+        ...t.versions,
+        ...t.tags,
+        ...extra,
+      ),
     );
     return stored === 1;
   }
 
   async write(key: string, bytes: Uint8Array, tags: readonly string[], ttl: number): Promise<void> {
     const names = [...new Set(tags)];
-    await this.#redis.hcL2Write(
-      4 + names.length,
-      this.#entry(key),
-      `${this.#p}:g`,
-      `${this.#p}:c`,
-      this.#keyVersion(key),
-      ...names.map((tag) => this.#tagVersion(tag)),
-      fresh(),
-      this.#vttl,
-      this.#entryTtl(ttl),
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      ...names,
+    await this.#deadlines.watch(
+      this.#redis.hcL2Write(
+        4 + names.length,
+        this.#entry(key),
+        `${this.#p}:g`,
+        `${this.#p}:c`,
+        this.#keyVersion(key),
+        ...names.map((tag) => this.#tagVersion(tag)),
+        fresh(),
+        this.#vttl,
+        this.#entryTtl(ttl),
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        ...names,
+      ),
     );
   }
 
   async release(key: string, ticket: unknown): Promise<void> {
     const lease = (ticket as RedisTicket).lease;
-    if (lease !== '') await this.#redis.hcL2Release(`${this.#p}:l:${key}`, lease);
+    if (lease !== '')
+      await this.#deadlines.watch(this.#redis.hcL2Release(`${this.#p}:l:${key}`, lease));
   }
 
   async invalidateTags(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
     const names = [...new Set(tags)];
-    await this.#redis.hcL2BumpTags(
-      1 + names.length,
-      `${this.#p}:c`,
-      ...names.map((tag) => this.#tagVersion(tag)),
-      fresh(),
-      this.#vttl,
+    await this.#deadlines.watch(
+      this.#redis.hcL2BumpTags(
+        1 + names.length,
+        `${this.#p}:c`,
+        ...names.map((tag) => this.#tagVersion(tag)),
+        fresh(),
+        this.#vttl,
+      ),
     );
   }
 
   async invalidateKeys(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     const names = [...new Set(keys)];
-    await this.#redis.hcL2BumpKeys(
-      2 * names.length,
-      ...names.map((key) => this.#keyVersion(key)),
-      ...names.map((key) => this.#entry(key)),
-      fresh(),
-      this.#vttl,
+    await this.#deadlines.watch(
+      this.#redis.hcL2BumpKeys(
+        2 * names.length,
+        ...names.map((key) => this.#keyVersion(key)),
+        ...names.map((key) => this.#entry(key)),
+        fresh(),
+        this.#vttl,
+      ),
     );
   }
 
   async flush(): Promise<void> {
-    await this.#redis.hcL2Flush(`${this.#p}:g`, fresh());
+    await this.#deadlines.watch(this.#redis.hcL2Flush(`${this.#p}:g`, fresh()));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#deadlines.close();
     const client = this.#client;
     if (client instanceof Cluster) client.disconnect();
     else await shutDownConnection(client);
@@ -213,16 +322,18 @@ function unique(tags: readonly string[]): readonly string[] {
   return tags.length < 2 ? tags : [...new Set(tags)];
 }
 
-function hit(reply: (Buffer | number)[]): TierLookup {
-  const pttl = reply[2] as number;
+/** A hit from an entry the lookup script found current, read at `serverNow` (ms, Redis's clock). */
+function hitIn(entry: Buffer, serverNow: number): TierHit {
+  const header = readHeader(entry);
+  if (header === undefined) throw new Error('hydracache: unreadable second-tier entry');
   return {
     hit: true,
-    bytes: reply[1] as Buffer,
-    ttl: pttl < 0 ? Infinity : pttl,
+    bytes: entry.subarray(header.data),
+    ttl: Math.max(1, header.expires - serverNow),
     tags:
-      reply.length === 3
+      header.tags.length === 0
         ? NO_TAGS
-        : reply.slice(3).map((name) => (name as Buffer).toString('utf8')),
+        : header.tags.map(([start, end]) => entry.toString('utf8', start, end)),
   };
 }
 

@@ -153,12 +153,77 @@ function gatedLoad(cache: HydraCache, key: string, tags: string[]) {
     expect(after - before).toBe(1); // the first INFO itself
     expect(loader.calls()).toBe(1);
   });
+
+  it('a second-tier hit is one plain MGET: no script runs on the server', async () => {
+    const [a, b] = await pair();
+    await a.getOrLoad('user:1', { tags: ['users'] }, () => 'Ada');
+    // B reads Redis's clock once (in the background after connecting) before an MGET can settle a hit.
+    await b.getOrLoad('warm', {}, () => 'w');
+    const redis = rawClient(server.url);
+    const before = await commandCounts(redis);
+    const loader = counted('other');
+    expect(await b.getOrLoad('user:1', { tags: ['users'] }, loader.loader)).toBe('Ada');
+    expect(grown(before, await commandCounts(redis))).toEqual({ mget: 1, info: 1 });
+    expect(loader.calls()).toBe(0);
+  });
+
+  it('an entry left in an older layout is a miss, replaced by the next fill', async () => {
+    const [a, b, prefix] = await pair();
+    const redis = rawClient(server.url);
+    await a.getOrLoad('seen', {}, () => 'creates the versions');
+    await redis.hset(`{${prefix}}:e:old`, 'd', 'x', 'g', 'y');
+    expect(await a.getOrLoad('old', {}, () => 'loaded')).toBe('loaded');
+    expect(await b.getOrLoad('old', {}, () => 'B')).toBe('loaded');
+    expect(a.l2Stats()).toMatchObject({ errors: 0, fills: 2 });
+  });
+});
+
+describe('how long a second-tier hit lives in this instance', () => {
+  it('as long as the entry has left by the Redis server’s clock, whatever this node’s clock says', async () => {
+    if (!available) return;
+    const prefix = uniquePrefix();
+    const a = await l2Cache({ prefix, url: server.url });
+    const b = await l2Cache({ prefix, url: server.url });
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() - 600_000; // A: 10 minutes behind
+      await a.getOrLoad('k', { ttl: 60_000 }, () => 'v');
+      Date.now = () => realNow() + 600_000; // B: 10 minutes ahead
+      const loader = counted('B');
+      expect(await b.getOrLoad('k', {}, loader.loader)).toBe('v');
+      expect(loader.calls()).toBe(0);
+      const left = b.expiresAt('k')! - Date.now();
+      expect(left).toBeGreaterThan(55_000);
+      // Redis's clock is known to within a round trip (well under 100 ms on loopback).
+      expect(left).toBeLessThanOrEqual(60_100);
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });
 
 /** Commands the server has run in total, from INFO commandstats. */
 async function commandCount(redis: ReturnType<typeof rawClient>): Promise<number> {
+  return Object.values(await commandCounts(redis)).reduce((a, b) => a + b, 0);
+}
+
+/** Calls per command the server has run, from INFO commandstats. */
+async function commandCounts(redis: ReturnType<typeof rawClient>): Promise<Record<string, number>> {
   const info = await redis.info('commandstats');
-  let total = 0;
-  for (const match of info.matchAll(/calls=(\d+)/g)) total += Number(match[1]);
-  return total;
+  const counts: Record<string, number> = {};
+  for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g))
+    counts[match[1]!] = Number(match[2]);
+  return counts;
+}
+
+/** How many more calls of each command `after` counts than `before` (only those that grew). */
+function grown(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, calls] of Object.entries(after)) {
+    if (calls > (before[name] ?? 0)) out[name] = calls - (before[name] ?? 0);
+  }
+  return out;
 }
