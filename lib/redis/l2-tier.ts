@@ -1,30 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
-import type { SecondTier, TierFill, TierHit, TierLookup } from '../core/l2/second-tier.js';
+import type { SecondTier, TierFill, TierLookup } from '../core/l2/second-tier.js';
 import { CallDeadlines } from './call-deadlines.js';
 import { RedisClock } from './l2-clock.js';
-import { readHeader, sameVersion } from './l2-entry.js';
+import { hitIn, missOf, settleRead, type RedisTicket } from './l2-reads.js';
 import { openL2Connection, type L2Connection } from './l2-connection.js';
 import type { ResolvedRedisL2Options } from './l2-options.js';
 import { shutDownConnection } from './shut-down-connection.js';
-
-/** What a lookup read: the versions a fill must still find, and the lease it holds ('' for none). */
-interface RedisTicket {
-  readonly g: string;
-  readonly c: string;
-  readonly k: string;
-  /** Declared tags (deduplicated) and their versions, in the same order. */
-  readonly tags: readonly string[];
-  readonly versions: readonly string[];
-  readonly lease: string;
-}
 
 /** Longest pause (ms) between two polls of a waiter for a leased key. */
 const MAX_POLL_DELAY = 100;
 
 /**
- * The Redis second tier: entries and versions in Redis, every operation one Lua script (see
- * l2-scripts.ts for the keys and the version design). Each call fails within `timeout` ms when
+ * The Redis second tier: entries and versions in Redis (see l2-scripts.ts for the keys and the
+ * version design). A lookup is one MGET when that settles it (l2-reads.ts), a Lua script
+ * otherwise; every change is one Lua script. Each call fails within `timeout` ms when
  * Redis is down or slow; the cache counts it and goes on without the tier.
  */
 export class RedisSecondTier implements SecondTier {
@@ -73,68 +63,9 @@ export class RedisSecondTier implements SecondTier {
     const read = await this.#deadlines.watch(
       this.#redis.mgetBuffer(entryKey, `${this.#p}:g`, `${this.#p}:c`, keyVersion, ...tagVersions),
     );
-    const settled = this.#settle(read, names);
+    const settled = settleRead(read, names, this.#clock, this.options.lease !== undefined);
     if (settled !== undefined) return settled;
     return this.#lookupInRedis(key, entryKey, keyVersion, names, tagVersions);
-  }
-
-  /** The answer `read` (an MGET of entry, g, c, k, tags) gives by itself, if it gives one. */
-  #settle(read: (Buffer | null)[], names: readonly string[]): TierLookup | undefined {
-    const entry = read[0];
-    const g = read[1]!;
-    const k = read[3]!;
-    if (entry !== null && entry !== undefined) {
-      const header = readHeader(entry);
-      if (header === undefined) return undefined;
-      if (!sameVersion(entry, header.g, g) || !sameVersion(entry, header.k, k)) {
-        return this.#ticketFrom(read, names);
-      }
-      const entryTags: string[] = [];
-      for (let i = 0; i < header.tags.length; i++) {
-        const [start, end] = header.tags[i]!;
-        const tag = entry.toString('utf8', start, end);
-        const at = names.indexOf(tag);
-        // A tag the caller did not declare (a result tag): its version is read in Redis.
-        if (at === -1) return undefined;
-        if (!sameVersion(entry, header.versions[i]!, read[4 + at]!)) {
-          return this.#ticketFrom(read, names);
-        }
-        entryTags.push(tag);
-      }
-      const now = this.#clock.now();
-      if (now === undefined) return undefined;
-      const ttl = header.expires - now;
-      if (ttl > 0) {
-        return {
-          hit: true,
-          bytes: entry.subarray(header.data),
-          ttl,
-          tags: entryTags.length === 0 ? NO_TAGS : entryTags,
-        };
-      }
-    }
-    return this.#ticketFrom(read, names);
-  }
-
-  /** A miss's ticket from the versions `read`, unless one is missing or a lease is to be taken. */
-  #ticketFrom(read: (Buffer | null)[], names: readonly string[]): TierLookup | undefined {
-    if (this.options.lease !== undefined) return undefined;
-    const versions: string[] = [];
-    for (let i = 1; i < read.length; i++) {
-      const version = read[i];
-      if (version === null || version === undefined) return undefined;
-      versions.push(version.toString('latin1'));
-    }
-    const [g, c, k, ...tagVersions] = versions;
-    const ticket: RedisTicket = {
-      g: g!,
-      c: c!,
-      k: k!,
-      tags: names,
-      versions: tagVersions,
-      lease: '',
-    };
-    return { hit: false, ticket };
   }
 
   /** The lookup script's answer (polling while another instance holds the key's lease). */
@@ -171,16 +102,7 @@ export class RedisSecondTier implements SecondTier {
       if (reply[0] === 1) return hitIn(reply[1] as Buffer, serverNow);
       const leased = reply[1] === 1;
       if (lease === undefined || leased || performance.now() + delay > deadline || this.#closed) {
-        const [g, c, k, ...versions] = reply.slice(3).map(String);
-        const ticket: RedisTicket = {
-          g: g!,
-          c: c!,
-          k: k!,
-          tags: names,
-          versions,
-          lease: leased ? token : '',
-        };
-        return { hit: false, ticket };
+        return missOf(reply.slice(3).map(String), names, leased ? token : '');
       }
       // Another instance loads the key: poll until it filled it, or load here after the wait.
       await sleep(delay);
@@ -315,26 +237,9 @@ function fresh(): string {
   return `${PROCESS_TOKEN}${(issued++).toString(36)}`;
 }
 
-const NO_TAGS: readonly string[] = Object.freeze([]);
-
 /** `tags` without repeats (the common none or one: no copy). */
 function unique(tags: readonly string[]): readonly string[] {
   return tags.length < 2 ? tags : [...new Set(tags)];
-}
-
-/** A hit from an entry the lookup script found current, read at `serverNow` (ms, Redis's clock). */
-function hitIn(entry: Buffer, serverNow: number): TierHit {
-  const header = readHeader(entry);
-  if (header === undefined) throw new Error('hydracache: unreadable second-tier entry');
-  return {
-    hit: true,
-    bytes: entry.subarray(header.data),
-    ttl: Math.max(1, header.expires - serverNow),
-    tags:
-      header.tags.length === 0
-        ? NO_TAGS
-        : header.tags.map(([start, end]) => entry.toString('utf8', start, end)),
-  };
 }
 
 function sleep(ms: number): Promise<void> {
