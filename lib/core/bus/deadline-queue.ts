@@ -1,6 +1,6 @@
 /** Something waiting for a deadline: `expire` runs unless `done` is set first. */
 export interface Deadline {
-  /** `Date.now()` time, in ms, when it expires. */
+  /** `performance.now()` time, in ms, when it expires. */
   readonly deadline: number;
   /** Set once it settled on its own; the queue then drops it without calling `expire`. */
   readonly done: boolean;
@@ -11,7 +11,8 @@ export interface Deadline {
 /**
  * One timer for every send in flight, instead of a `setTimeout` per send (the publisher's hot
  * path). Every entry waits the same `timeoutMs`, so entries expire in the order they were added:
- * the timer only ever waits for the oldest entry still pending. Its timer is unref'd.
+ * the timer only ever waits for the oldest entry still pending. Its timer is unref'd. Deadlines
+ * are on the monotonic clock: a wall clock stepped by NTP (or patched) neither fires nor holds them.
  */
 export class DeadlineQueue<T extends Deadline> {
   #entries: T[] = [];
@@ -20,9 +21,14 @@ export class DeadlineQueue<T extends Deadline> {
 
   constructor(readonly timeoutMs: number) {}
 
+  /** Entries watched, settled ones at the front included until pruned: for leak checks. */
+  get size(): number {
+    return this.#entries.length - this.#head;
+  }
+
   /** The deadline of an entry added now. */
   deadlineFromNow(): number {
-    return Date.now() + this.timeoutMs;
+    return performance.now() + this.timeoutMs;
   }
 
   /** Watches `entry`, which must have been given {@link deadlineFromNow} just now. */
@@ -55,7 +61,7 @@ export class DeadlineQueue<T extends Deadline> {
 
   #fire(): void {
     this.#timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     while (this.#head < this.#entries.length) {
       const entry = this.#entries[this.#head]!;
       if (!entry.done && entry.deadline > now) break;
