@@ -10,9 +10,10 @@ import { feedNames, quoteIdent, quoteLiteral, type FeedNames } from './sql-names
  * What it installs: the log table (one row per statement that wrote to a watched table: the
  * table, the primary keys it touched or NULL for "the whole table", and the writing transaction's
  * id), a one-row state table, and per watched table a capture function plus four statement-level
- * triggers (INSERT, UPDATE and DELETE with transition tables, TRUNCATE). The capture function's
- * primary-key columns are read from pg_index when it is created: after a change of primary key,
- * install again.
+ * triggers (INSERT, UPDATE and DELETE with transition tables, TRUNCATE), on the table and on each
+ * of its partitions; a registry of the watched tables, and (for a superuser) an event trigger that
+ * watches partitions added later and a changed primary key in the DDL's own transaction. The
+ * capture function's primary-key columns are read from pg_index when it is created.
  */
 export function installSql(options: ResolvedSqlOptions): string {
   const names = feedNames(options);
@@ -37,18 +38,31 @@ export function installSql(options: ResolvedSqlOptions): string {
   pruned_through xid8 NOT NULL DEFAULT '0'
 );`,
     `INSERT INTO ${names.state} DEFAULT VALUES ON CONFLICT DO NOTHING;`,
+    `CREATE TABLE IF NOT EXISTS ${names.tables} (
+  schema_name text NOT NULL,
+  table_name text NOT NULL,
+  row_limit integer NOT NULL,
+  rings boolean NOT NULL,
+  PRIMARY KEY (schema_name, table_name)
+);`,
     watchFunction(names),
     ...watchCalls,
+    partitionWatch(names),
   ]
     .filter((line) => line !== '')
     .join('\n');
 }
 
-/** The SQL that removes the log, its state, every capture function and (with them) every trigger. */
+/**
+ * The SQL that removes the log, its state, the table registry, the partition event trigger, every
+ * capture function and (with them) every trigger.
+ */
 export function removeSql(options: ResolvedSqlOptions): string {
   const names = feedNames(options);
   const prefix = quoteLiteral(names.capturePrefix);
   return `SELECT pg_advisory_xact_lock(${names.installLock});
+DROP EVENT TRIGGER IF EXISTS ${quoteIdent(names.ddlTrigger)};
+DROP FUNCTION IF EXISTS ${names.onDdl}();
 DO $hydracache$
 DECLARE f regprocedure;
 BEGIN
@@ -60,7 +74,48 @@ BEGIN
 END
 $hydracache$;
 DROP FUNCTION IF EXISTS ${names.watch}(text, text, integer, boolean);
-DROP TABLE IF EXISTS ${names.log}, ${names.state};`;
+DROP TABLE IF EXISTS ${names.log}, ${names.state}, ${names.tables};`;
+}
+
+/**
+ * Partitions created or attached after the install: an event trigger at the end of every
+ * `CREATE TABLE` / `ALTER TABLE` watches them in the same transaction, so a write straight into a
+ * new partition is never missed. Creating an event trigger needs a superuser; without one (or on a
+ * server that has none, like PGlite) the install goes on without it, and a partition added later
+ * is watched from the next install (any instance's connect, or the migration that adds it running
+ * the install SQL). Its function never fails the DDL it follows: it warns instead.
+ */
+function partitionWatch(names: FeedNames): string {
+  return `CREATE OR REPLACE FUNCTION ${names.onDdl}() RETURNS event_trigger LANGUAGE plpgsql AS $hydracache$
+DECLARE
+  cmd record;
+  w record;
+BEGIN
+  FOR cmd IN SELECT objid FROM pg_event_trigger_ddl_commands() WHERE object_type = 'table' LOOP
+    FOR w IN SELECT t.* FROM ${names.tables} t
+      WHERE to_regclass(format('%I.%I', t.schema_name, t.table_name))
+        IN (SELECT cmd.objid::regclass UNION SELECT relid FROM pg_partition_ancestors(cmd.objid))
+    LOOP
+      PERFORM ${names.watch}(w.schema_name, w.table_name, w.row_limit, w.rings);
+    END LOOP;
+  END LOOP;
+EXCEPTION WHEN others THEN
+  RAISE WARNING 'hydracache: could not watch a new partition (%): run the change feed install again', SQLERRM;
+END
+$hydracache$;
+DO $hydracache$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = ${quoteLiteral(names.ddlTrigger)})
+     AND (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    BEGIN
+      CREATE EVENT TRIGGER ${quoteIdent(names.ddlTrigger)} ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+        EXECUTE FUNCTION ${names.onDdl}();
+    EXCEPTION WHEN others THEN
+      RAISE NOTICE 'hydracache: no event trigger (%): partitions added later are watched from the next install', SQLERRM;
+    END;
+  END IF;
+END
+$hydracache$;`;
 }
 
 function indexName(options: ResolvedSqlOptions): string {
@@ -85,6 +140,7 @@ DECLARE
   keyx text;
   src text;
   trig record;
+  part record;
 BEGIN
   IF target IS NULL THEN
     RAISE EXCEPTION 'hydracache: table %.% does not exist', tschema, tname USING ERRCODE = 'undefined_table';
@@ -121,16 +177,24 @@ $capture$, keyx, max_rows + 1, max_rows, (pk IS NULL)::text, ${quoteLiteral(name
   IF src IS DISTINCT FROM (SELECT p.prosrc FROM pg_proc p WHERE p.oid = to_regprocedure(fq || '()')) THEN
     EXECUTE format('CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS %L', fq, src);
   END IF;
+  INSERT INTO ${names.tables} AS w VALUES (tschema, tname, max_rows, notify)
+    ON CONFLICT (schema_name, table_name) DO UPDATE SET row_limit = EXCLUDED.row_limit, rings = EXCLUDED.rings
+    WHERE (w.row_limit, w.rings) IS DISTINCT FROM (EXCLUDED.row_limit, EXCLUDED.rings);
+  -- A partitioned table: a statement names one table of the tree and fires only that table's
+  -- statement triggers, so every partition (sub-partitioned ones too) gets them, recording the
+  -- watched table's name. A statement through the parent is still recorded once.
+  FOR part IN SELECT target AS relid UNION SELECT relid FROM pg_partition_tree(target) LOOP
   FOR trig IN SELECT * FROM (VALUES
       ('ins', 'INSERT', 'REFERENCING NEW TABLE AS hydracache_new'),
       ('upd', 'UPDATE', 'REFERENCING OLD TABLE AS hydracache_old NEW TABLE AS hydracache_new'),
       ('del', 'DELETE', 'REFERENCING OLD TABLE AS hydracache_old'),
       ('trunc', 'TRUNCATE', '')) AS t(suffix, event, refs)
   LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = target AND tgname = ${quoteLiteral(names.triggerPrefix)} || trig.suffix) THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = part.relid AND tgname = ${quoteLiteral(names.triggerPrefix)} || trig.suffix) THEN
       EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()',
-        ${quoteLiteral(names.triggerPrefix)} || trig.suffix, trig.event, target, trig.refs, fq);
+        ${quoteLiteral(names.triggerPrefix)} || trig.suffix, trig.event, part.relid, trig.refs, fq);
     END IF;
+  END LOOP;
   END LOOP;
 END
 $hydracache$;`;

@@ -18,6 +18,12 @@ export interface FeedNames {
   readonly state: string;
   /** The function that creates a table's capture function and triggers. */
   readonly watch: string;
+  /** The watched tables and the settings they were watched with (for partitions added later). */
+  readonly tables: string;
+  /** The event-trigger function that watches partitions added to a watched table. */
+  readonly onDdl: string;
+  /** The event trigger calling it (database-wide, so named after the log), unquoted. */
+  readonly ddlTrigger: string;
   /** The prefix of each table's capture function name (`<log>_capture_<hash>`), unquoted. */
   readonly capturePrefix: string;
   /** The prefix of the triggers' names (`<log>_ins`, `_upd`, `_del`, `_trunc`), unquoted. */
@@ -41,6 +47,9 @@ export function feedNames(options: ResolvedSqlOptions): FeedNames {
     log: name(''),
     state: name('_state'),
     watch: name('_watch'),
+    tables: name('_tables'),
+    onDdl: name('_on_ddl'),
+    ddlTrigger: `${channel}_partitions`,
     capturePrefix: `${options.logName}_capture_`,
     triggerPrefix: `${options.logName}_`,
     channel,
