@@ -107,7 +107,7 @@ export interface L2Event {
  * The kinds of {@link L2Event}: `hit`, `miss`, `fill`, `refused-fill` (a version changed during the
  * load, or its lease lapsed), `write` (a put), `error` and `timeout` (a call failed; the cache
  * went on without the tier), `untrusted` (an invalidation could not reach it: not read until
- * replayed) and `trusted` (replayed).
+ * replayed), `trusted` (replayed) and `abandoned` (closed before the replay succeeded).
  */
 export type L2EventName =
   | 'hit'
@@ -118,7 +118,8 @@ export type L2EventName =
   | 'error'
   | 'timeout'
   | 'untrusted'
-  | 'trusted';
+  | 'trusted'
+  | 'abandoned';
 
 /** Channel objects; exported for the core's guarded publish sites. */
 export const hitChannel = channel(CACHE_CHANNELS.hit);

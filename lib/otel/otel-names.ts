@@ -24,7 +24,7 @@ export const METRICS = Object.freeze({
   invalidatedEntries: 'hydracache.cache.invalidated_entries',
   /** Counter {event}: bus events by `bus.event` and `bus.transport`. */
   busEvents: 'hydracache.bus.events',
-  /** Counter {event}: second-tier events by `l2.event` (hit, miss, fill, refused-fill, write, error, timeout, untrusted, trusted). */
+  /** Counter {event}: second-tier events by `l2.event` (hit, miss, fill, refused-fill, write, error, timeout, untrusted, trusted, abandoned). */
   l2Events: 'hydracache.l2.events',
   /** Gauge {entry}: entries stored now (observed caches only). */
   size: 'hydracache.cache.size',

@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { HydraCache } from '../../lib/index.js';
+import diagnostics from 'node:diagnostics_channel';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CACHE_CHANNELS, type HydraCache } from '../../lib/index.js';
 import { deferred } from '../support/deferred.js';
 import { pollUntil } from '../support/poll.js';
 import { redisServerAvailable } from '../support/redis-availability.js';
@@ -137,6 +138,31 @@ function gatedLoad(cache: HydraCache, key: string, tags: string[]) {
       expect(await b.getOrLoad('user:1', { tags: ['users'] }, () => 'new')).toBe('new');
       expect(a.l2Stats()?.pendingInvalidations).toBe(0);
     } finally {
+      await closeAll();
+      await proxy.close();
+    }
+  });
+
+  it('closing with invalidations the tier never received says so: an event and a warning', async () => {
+    const proxy = await TcpProxy.start(server.port);
+    const events: string[] = [];
+    const listen = (message: unknown): void => {
+      events.push((message as { event: string }).event);
+    };
+    diagnostics.subscribe(CACHE_CHANNELS.l2, listen);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const a = await l2Cache({ prefix: uniquePrefix(), url: proxy.url }, { name: 'cut-off' });
+      proxy.cut();
+      await a.invalidateTag('users');
+      await a.close();
+      expect(events).toContain('abandoned');
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/"cut-off" closed with 1 invalidation/),
+      );
+    } finally {
+      warn.mockRestore();
+      diagnostics.unsubscribe(CACHE_CHANNELS.l2, listen);
       await closeAll();
       await proxy.close();
     }

@@ -103,12 +103,24 @@ export class TierGuard {
     if (done !== true) this.#record(change);
   }
 
-  /** Stops replaying and closes the tier (one last replay is tried first). */
+  /**
+   * Stops replaying and closes the tier (one last replay is tried first). Invalidations that still
+   * could not reach it are lost to the tier with this instance: said loudly (an `abandoned` event
+   * and a warning), never silently, since other instances may read what they cover from the tier
+   * until those entries expire.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
     if (!this.trusted) await this.#replay();
+    const lost = this.#pending.size;
+    if (lost > 0) {
+      this.#event('abandoned');
+      console.warn(
+        `[hydracache l2] cache "${this.cacheName}" closed with ${lost} invalidation(s) the second tier never received: other instances may read what they cover from it until it expires (flush the tier to be sure).`,
+      );
+    }
     await this.tier.close();
   }
 
