@@ -194,6 +194,11 @@ $capture$, keyx, max_rows + 1, max_rows, (pk IS NULL)::text, ${quoteLiteral(name
       EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()',
         ${quoteLiteral(names.triggerPrefix)} || trig.suffix, trig.event, part.relid, trig.refs, fq);
     END IF;
+    -- ALWAYS: also in sessions with session_replication_role = replica (bulk loaders and
+    -- replication tools set it to skip triggers), whose writes change the data all the same.
+    IF (SELECT tgenabled FROM pg_trigger WHERE tgrelid = part.relid AND tgname = ${quoteLiteral(names.triggerPrefix)} || trig.suffix) <> 'A' THEN
+      EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', part.relid, ${quoteLiteral(names.triggerPrefix)} || trig.suffix);
+    END IF;
   END LOOP;
   END LOOP;
 END

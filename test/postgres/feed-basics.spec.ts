@@ -57,6 +57,14 @@ suite('postgres change feed: writes from another connection', () => {
     expect(await instance.cache.get(other)).toBe('cached');
   });
 
+  it('a write in a session that skips triggers (session_replication_role = replica) is captured', async () => {
+    const row = await putRow(instance.cache, 'users', 140);
+    const client = await db.connect();
+    await client.query('SET session_replication_role = replica');
+    await client.query(`INSERT INTO users VALUES (140, 'bulk-loaded')`);
+    await gone(instance.cache, row);
+  });
+
   it('a rolled-back write records nothing', async () => {
     const row = await putRow(instance.cache, 'users', 20);
     const client = await db.connect();
