@@ -52,6 +52,12 @@ suite('postgres change feed: writes that reach a watched table indirectly', () =
     await gone(instance.cache, inserted);
   });
 
+  it('COPY', async () => {
+    const row = await putRow(instance.cache, 'members', 30);
+    await db.sql(`COPY members FROM PROGRAM 'echo 30,2' WITH (FORMAT csv)`);
+    await gone(instance.cache, row);
+  });
+
   it('TRUNCATE ... CASCADE of the referenced table', async () => {
     const list = await putTable(instance.cache, 'members');
     await db.sql(`TRUNCATE teams CASCADE`);
