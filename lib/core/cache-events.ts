@@ -107,7 +107,8 @@ export interface L2Event {
  * The kinds of {@link L2Event}: `hit`, `miss`, `fill`, `refused-fill` (a version changed during the
  * load, or its lease lapsed), `write` (a put), `error` and `timeout` (a call failed; the cache
  * went on without the tier), `untrusted` (an invalidation could not reach it: not read until
- * replayed), `trusted` (replayed) and `abandoned` (closed before the replay succeeded).
+ * replayed), `trusted` (replayed), `abandoned` (closed before the replay succeeded) and
+ * `start-flush` (a source started and no other instance vouched for the tier in time: flushed).
  */
 export type L2EventName =
   | 'hit'
@@ -119,7 +120,8 @@ export type L2EventName =
   | 'timeout'
   | 'untrusted'
   | 'trusted'
-  | 'abandoned';
+  | 'abandoned'
+  | 'start-flush';
 
 /** Channel objects; exported for the core's guarded publish sites. */
 export const hitChannel = channel(CACHE_CHANNELS.hit);

@@ -130,10 +130,12 @@ export class HydraCache {
     this.#sources = new AttachedSources(this.#settings.changes, this.#settings.name, {
       // A source reports to every instance, and each bumps the second tier's versions: nobody
       // else would, and its entries would outlive the change.
-      apply: (change) => {
-        void this.#l2?.invalidate(change);
+      apply: (change, tier) => {
+        if (tier) void this.#l2?.invalidate(change);
         return this.#changes.apply(change);
       },
+      startAt: (stream, position, waitMs) => this.#l2?.startAt(stream, position, waitMs),
+      appliedThrough: (stream, position) => this.#l2?.appliedThrough(stream, position),
     });
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChangeSink, ChangeSource } from '../core/changes/change-source.js';
 import { CacheErrors } from '../core/cache.errors.js';
 import { ChangeTags } from './change-tags.js';
@@ -8,6 +9,19 @@ import { logQueries, PRUNE_BATCH, type LogQueries } from './log-queries.js';
 import { LogReader } from './log-reader.js';
 import type { ResolvedPostgresChangesOptions } from './postgres-changes.options.js';
 import { feedNames, quoteIdent, type FeedNames } from './sql-names.js';
+
+/** The xmax of a `pg_snapshot` text (`xmin:xmax:xip,...`): every transaction id below it had started. */
+function xmaxOf(snapshot: string): number {
+  return Number(snapshot.split(':')[1]);
+}
+
+/**
+ * How long (ms) a starting instance waits for another to report applying the log past its start
+ * before it flushes the second tier: a few of their polls.
+ */
+function startWaitMs(pollInterval: number): number {
+  return Math.max(1_000, 3 * pollInterval);
+}
 
 /** Milliseconds an install may take (it waits its turn behind other instances installing). */
 const INSTALL_TIMEOUT_MS = 30_000;
@@ -46,6 +60,8 @@ export class PostgresChangeFeed implements ChangeSource {
   #pruneTimer: NodeJS.Timeout | undefined;
   readonly #ready: Promise<void>;
   #markReady!: () => void;
+  /** Which changes this feed hears: the log and the watched tables with their tags. */
+  readonly #stream: string;
 
   constructor(options: ResolvedPostgresChangesOptions) {
     this.#options = options;
@@ -58,6 +74,11 @@ export class PostgresChangeFeed implements ChangeSource {
       options.queryTimeout,
     );
     this.#ready = new Promise((resolve) => (this.#markReady = resolve));
+    const watched = options.tables.map((table) => `${table.tag}=${table.qualified}`).sort();
+    this.#stream = createHash('sha1')
+      .update(JSON.stringify([this.#names.channel, watched]))
+      .digest('hex')
+      .slice(0, 20);
   }
 
   /** Starts the feed for `sink`'s cache: connects (installing if asked) in the background. */
@@ -144,9 +165,14 @@ export class PostgresChangeFeed implements ChangeSource {
       if (!current()) return;
       this.#cursor = row!.snapshot;
       this.#counters.position = this.#cursor;
+      // One transaction id spent: every snapshot taken from now on has an xmax past the cursor's,
+      // so an instance reporting a position past it has applied every commit this one skips.
+      await connection.query('SELECT pg_current_xact_id()', options.queryTimeout);
+      if (!current()) return;
       // Anything this cache loaded before the cursor existed may predate a write it will never
-      // hear of: start from an empty cache.
-      this.#sink!.apply({ type: 'flush' });
+      // hear of: start from an empty cache, and from a second tier only once another instance
+      // vouched for it (or flushed).
+      this.#sink!.startAt(this.#stream, xmaxOf(this.#cursor), startWaitMs(options.pollInterval));
     } else {
       this.#catchUp = true;
       this.#counters.reconnects++;
@@ -196,6 +222,7 @@ export class PostgresChangeFeed implements ChangeSource {
     }
     this.#cursor = next;
     counters.position = next;
+    this.#sink!.appliedThrough(this.#stream, xmaxOf(next));
     if (!counters.connected) {
       counters.connected = true;
       counters.lastError = null;

@@ -1,6 +1,16 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { ResolvedRedisL2Options } from './l2-options.js';
-import { BUMP_KEYS, BUMP_TAGS, FILL, FLUSH, LOOKUP, NOW, RELEASE, WRITE } from './l2-scripts.js';
+import {
+  APPLIED,
+  BUMP_KEYS,
+  BUMP_TAGS,
+  FILL,
+  FLUSH,
+  LOOKUP,
+  NOW,
+  RELEASE,
+  WRITE,
+} from './l2-scripts.js';
 
 /** What a lookup script returns, with the binary-safe (Buffer) reply. */
 export type LookupReply = [number, ...(Buffer | number)[]];
@@ -9,6 +19,15 @@ export type LookupReply = [number, ...(Buffer | number)[]];
 export interface L2Connection {
   mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>;
   hcL2Now(key: string): Promise<number>;
+  hcL2Applied(key: string, member: string, position: number, vttl: number): Promise<number>;
+  zrangebyscore(
+    key: string,
+    min: string,
+    max: string,
+    limit: 'LIMIT',
+    offset: number,
+    count: number,
+  ): Promise<string[]>;
   hcL2LookupBuffer(...args: (string | number | Buffer)[]): Promise<LookupReply>;
   hcL2Fill(...args: (string | number | Buffer)[]): Promise<number>;
   hcL2Write(...args: (string | number | Buffer)[]): Promise<number>;
@@ -59,5 +78,6 @@ export function openL2Connection(options: ResolvedRedisL2Options): Redis | Clust
   define('hcL2Flush', 1, FLUSH);
   define('hcL2Release', 1, RELEASE);
   define('hcL2Now', 1, NOW);
+  define('hcL2Applied', 1, APPLIED);
   return client;
 }

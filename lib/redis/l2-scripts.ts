@@ -185,6 +185,15 @@ export const FLUSH = `${HELPERS}
 redis.call('SET', KEYS[1], bumped(redis.call('GET', KEYS[1])))
 return 1`;
 
+/**
+ * KEYS: a stream's applied positions (a sorted set: member an instance, score the position it
+ * applied through). ARGV: member, position, vttl. Raises the member's position, never lowers it.
+ */
+export const APPLIED = `
+redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
 /** KEYS: lease. ARGV: token. Deletes the lease if it is still this token's. */
 export const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end

@@ -26,6 +26,8 @@ export class RedisSecondTier implements SecondTier {
   readonly #clock: RedisClock;
   /** Fails a Redis call that takes longer than `timeout` ms. */
   readonly #deadlines: CallDeadlines;
+  /** This tier instance's name in the records of applied positions. */
+  readonly #member = fresh();
   #closed = false;
 
   constructor(private readonly options: ResolvedRedisL2Options) {
@@ -194,6 +196,19 @@ export class RedisSecondTier implements SecondTier {
     );
   }
 
+  async recordApplied(stream: string, position: number): Promise<void> {
+    await this.#deadlines.watch(
+      this.#redis.hcL2Applied(this.#applied(stream), this.#member, position, this.#vttl),
+    );
+  }
+
+  async appliedPast(stream: string, position: number): Promise<boolean> {
+    const past = await this.#deadlines.watch(
+      this.#redis.zrangebyscore(this.#applied(stream), `(${position}`, '+inf', 'LIMIT', 0, 1),
+    );
+    return past.length > 0;
+  }
+
   async flush(): Promise<void> {
     await this.#deadlines.watch(this.#redis.hcL2Flush(`${this.#p}:g`, fresh()));
   }
@@ -205,6 +220,10 @@ export class RedisSecondTier implements SecondTier {
     const client = this.#client;
     if (client instanceof Cluster) client.disconnect();
     else await shutDownConnection(client);
+  }
+
+  #applied(stream: string): string {
+    return `${this.#p}:a:${stream}`;
   }
 
   #entry(key: string): string {

@@ -46,7 +46,13 @@ function page(count: number, first: number, extra: Partial<PageRow> = {}): PageR
 
 function recordingSink(): { sink: ChangeSink; changes: CacheChange[] } {
   const changes: CacheChange[] = [];
-  return { sink: { cacheName: 'test', apply: (change) => (changes.push(change), 0) }, changes };
+  const sink: ChangeSink = {
+    cacheName: 'test',
+    apply: (change) => (changes.push(change), 0),
+    startAt: () => undefined,
+    appliedThrough: () => undefined,
+  };
+  return { sink, changes };
 }
 
 function reader(): { reader: LogReader; counters: FeedCounters } {

@@ -1,6 +1,16 @@
 import { invalidationChannel, publishInvalidation } from '../cache-events.js';
-import type { LocalChanges } from '../local-changes.js';
-import type { ChangeSource } from './change-source.js';
+import type { CacheChange } from '../local-changes.js';
+import type { ChangeSink, ChangeSource } from './change-source.js';
+
+/** Where a cache applies what its sources deliver. */
+export interface SourcedChanges {
+  /** Applies `change` here, and to the second tier when `tier`. Returns the live entries removed. */
+  apply(change: CacheChange, tier: boolean): number;
+  /** See {@link ChangeSink.startAt} (the local flush is already applied). */
+  startAt(stream: string, position: number, waitMs: number): void;
+  /** See {@link ChangeSink.appliedThrough}. */
+  appliedThrough(stream: string, position: number): void;
+}
 
 /**
  * A cache's sources of changes, attached to its local-change path. Each change they deliver is
@@ -9,20 +19,22 @@ import type { ChangeSource } from './change-source.js';
 export class AttachedSources {
   readonly #sources: readonly ChangeSource[];
 
-  constructor(
-    sources: readonly ChangeSource[],
-    cacheName: string,
-    changes: Pick<LocalChanges, 'apply'>,
-  ) {
+  constructor(sources: readonly ChangeSource[], cacheName: string, changes: SourcedChanges) {
     this.#sources = sources;
-    const sink = {
+    const apply = (change: CacheChange, tier: boolean): number => {
+      const removed = changes.apply(change, tier);
+      if (invalidationChannel.hasSubscribers)
+        publishInvalidation(cacheName, change, 'remote', removed);
+      return removed;
+    };
+    const sink: ChangeSink = {
       cacheName,
-      apply(change: Parameters<LocalChanges['apply']>[0]): number {
-        const removed = changes.apply(change);
-        if (invalidationChannel.hasSubscribers)
-          publishInvalidation(cacheName, change, 'remote', removed);
-        return removed;
+      apply: (change) => apply(change, true),
+      startAt(stream, position, waitMs) {
+        apply({ type: 'flush' }, false);
+        changes.startAt(stream, position, waitMs);
       },
+      appliedThrough: (stream, position) => changes.appliedThrough(stream, position),
     };
     for (const source of sources) source.attach(sink);
   }

@@ -10,6 +10,21 @@ export interface ChangeSink {
    * superseded and store nothing. Returns how many live entries it removed.
    */
   apply(change: CacheChange): number;
+  /**
+   * For a source reading an ordered log (the Postgres change feed), in place of the flush it
+   * applies when it starts: it hears the changes of `stream` committed after `position` (numbers
+   * that grow along the stream), and none before. The cache drops what it holds, and uses its
+   * second tier again only once another instance reported applying `stream` past `position` (see
+   * {@link appliedThrough}), or else flushes the tier after `waitMs` ms: a change committed
+   * before `position` that no running instance applied would otherwise survive in the tier.
+   */
+  startAt(stream: string, position: number, waitMs: number): void;
+  /**
+   * Every change of `stream` committed before `position` has been applied (through
+   * {@link apply}). With a second tier, recorded there once the tier has them too, for instances
+   * that start later ({@link startAt}).
+   */
+  appliedThrough(stream: string, position: number): void;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface L2Stats {
   readonly errors: number;
   /** Calls that failed by timing out. */
   readonly timeouts: number;
-  /** Loads that skipped the second tier: per-entry `l2: false`, too large, or the tier untrusted. */
+  /** Loads that skipped the second tier: per-entry `l2: false`, too large, the tier untrusted or starting. */
   readonly skipped: number;
   /** Lookups, fills and writes that reached the tier, and their summed latency in ms. */
   readonly calls: number;
@@ -23,6 +23,12 @@ export interface L2Stats {
   readonly trusted: boolean;
   /** Tags and keys whose invalidation waits for the tier to come back (a flush counts as one). */
   readonly pendingInvalidations: number;
+  /**
+   * True while a source of changes that just started (the Postgres feed) waits for another
+   * instance to vouch that the tier has every change it skipped, or for the time to flush it: the
+   * tier is not read then.
+   */
+  readonly starting: boolean;
 }
 
 /** The mutable counters behind {@link L2Stats}. */
@@ -39,7 +45,7 @@ export class L2Counters {
   latencyMs = 0;
 
   /** A frozen snapshot with the guard's state. */
-  snapshot(trusted: boolean, pendingInvalidations: number): L2Stats {
+  snapshot(trusted: boolean, pendingInvalidations: number, starting: boolean): L2Stats {
     return Object.freeze({
       hits: this.hits,
       misses: this.misses,
@@ -53,6 +59,7 @@ export class L2Counters {
       latencyMs: this.latencyMs,
       trusted,
       pendingInvalidations,
+      starting,
     });
   }
 }

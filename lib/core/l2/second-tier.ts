@@ -32,6 +32,13 @@ export interface SecondTier {
   flush(): Promise<void>;
   /** Closes the tier's connections; safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Optional, for sources that read an ordered log (see `ChangeSink.startAt`): records that this
+   * instance applied every change of `stream` before `position` to the tier. Positions only grow.
+   */
+  recordApplied?(stream: string, position: number): Promise<void>;
+  /** Optional, with {@link recordApplied}: true when some instance recorded `stream` applied past `position`. */
+  appliedPast?(stream: string, position: number): Promise<boolean>;
 }
 
 /** What a fill stores, and the ticket its lookup handed out. */

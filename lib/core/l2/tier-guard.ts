@@ -23,6 +23,12 @@ export class TierGuard {
   #delay = FIRST_REPLAY_DELAY;
   #replaying: Promise<void> | undefined;
   #closed = false;
+  /** Streams started at a position not yet known to be applied to the tier: it is not read meanwhile. */
+  #gates = 0;
+  /** Streams whose start was vouched for (or the tier flushed): this instance's reports on them count. */
+  readonly #vouched = new Set<string>();
+  /** Invalidations on their way to the tier; a report of applied changes waits for them. */
+  readonly #sending = new Set<Promise<void>>();
 
   constructor(
     /** The cache's name, on events. */
@@ -37,9 +43,14 @@ export class TierGuard {
     return this.#pending.size === 0;
   }
 
+  /** False while invalidations wait for replay or a started stream waits to be vouched for. */
+  get #readable(): boolean {
+    return this.#gates === 0 && this.trusted;
+  }
+
   /** The counters, for `cache.l2Stats()`. */
   stats(): L2Stats {
-    return this.#counters.snapshot(this.trusted, this.#pending.size);
+    return this.#counters.snapshot(this.trusted, this.#pending.size, this.#gates > 0);
   }
 
   /** Counts a load that did not use the tier. */
@@ -49,7 +60,7 @@ export class TierGuard {
 
   /** The tier's answer for `key`, or undefined when it is untrusted or fails (load without it). */
   async lookup(key: string, tags: readonly string[]): Promise<TierLookup | undefined> {
-    if (!this.trusted) {
+    if (!this.#readable) {
       this.#counters.skipped++;
       return undefined;
     }
@@ -63,7 +74,7 @@ export class TierGuard {
 
   /** Stores a load's value in the tier when trusted; true when stored. */
   async fill(fill: TierFill): Promise<boolean> {
-    if (!this.trusted) {
+    if (!this.#readable) {
       void this.release(fill.key, fill.ticket);
       return false;
     }
@@ -93,14 +104,65 @@ export class TierGuard {
   }
 
   /** Applies `change` to the tier's versions; when that fails, records it for replay. */
-  async invalidate(change: CacheChange): Promise<void> {
+  invalidate(change: CacheChange): Promise<void> {
     if (!this.trusted) {
       // Replayed in order after what is already waiting: a later bump never overtakes an earlier one.
       this.#record(change);
+      return Promise.resolve();
+    }
+    const sending = this.#call(() => this.#apply(change).then(() => true)).then((done) => {
+      this.#sending.delete(sending);
+      if (done !== true) this.#record(change);
+    });
+    this.#sending.add(sending);
+    return sending;
+  }
+
+  /**
+   * A source starts hearing `stream` after `position`: the tier is not read until another instance
+   * recorded applying the stream past it (so the tier has every change this instance will never
+   * hear of), or, after `waitMs` ms without such a record, the tier is flushed. A tier that keeps
+   * no records is flushed at once.
+   */
+  startAt(stream: string, position: number, waitMs: number): void {
+    const appliedPast = this.tier.appliedPast?.bind(this.tier);
+    if (appliedPast === undefined || this.tier.recordApplied === undefined) {
+      void this.invalidate({ type: 'flush' });
+      this.#vouched.add(stream);
       return;
     }
-    const done = await this.#call(() => this.#apply(change).then(() => true));
-    if (done !== true) this.#record(change);
+    this.#vouched.delete(stream);
+    this.#gates++;
+    void (async () => {
+      const deadline = performance.now() + waitMs;
+      let delay = 10;
+      let vouched = false;
+      while (!this.#closed && !vouched && performance.now() < deadline) {
+        vouched = (await this.#call(() => appliedPast(stream, position))) === true;
+        if (!vouched) await pause(Math.min(delay, Math.max(0, deadline - performance.now())));
+        delay = Math.min(delay * 2, 200);
+      }
+      if (!vouched && !this.#closed) {
+        this.#event('start-flush');
+        await this.invalidate({ type: 'flush' });
+      }
+      this.#vouched.add(stream);
+      this.#gates--;
+    })();
+  }
+
+  /**
+   * This instance applied `stream` through `position`: recorded in the tier once every invalidation
+   * sent so far reached it, and only when this instance's start on the stream was vouched for and
+   * nothing waits for replay (the tier may lack a change otherwise).
+   */
+  appliedThrough(stream: string, position: number): void {
+    const record = this.tier.recordApplied?.bind(this.tier);
+    if (record === undefined || !this.#vouched.has(stream) || !this.trusted) return;
+    void Promise.all(this.#sending).then(() => {
+      if (this.#closed || !this.trusted || !this.#vouched.has(stream)) return;
+      return this.#call(() => record(stream, position));
+    });
   }
 
   /**
@@ -196,6 +258,10 @@ export class TierGuard {
     const message: L2Event = { cache: this.cacheName, event, durationMs };
     l2Channel.publish(message);
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** True for an error that says a call timed out (ioredis: "Command timed out"). */
