@@ -187,10 +187,13 @@ return 1`;
 
 /**
  * KEYS: a stream's applied positions (a sorted set: member an instance, score the position it
- * applied through). ARGV: member, position, vttl. Raises the member's position, never lowers it.
+ * applied through). ARGV: member, position, vttl. Raises the member's position, never lowers it,
+ * and keeps the 64 highest: instances that stopped fall behind and out (a starting instance only
+ * needs one position past its own).
  */
 export const APPLIED = `
 redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -65)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 

@@ -8,6 +8,7 @@ import { RedisServer } from '../support/redis-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { closeAll, counted, l2Cache, rawClient, uniquePrefix } from './support/l2-caches.js';
 import { freezeRedis } from './support/redis-process.js';
+import { APPLIED } from '../../lib/redis/l2-scripts.js';
 
 const available = redisServerAvailable('Redis second tier faults');
 
@@ -201,6 +202,20 @@ function gatedLoad(cache: HydraCache, key: string, tags: string[]) {
     expect(await a.getOrLoad('old', {}, () => 'loaded')).toBe('loaded');
     expect(await b.getOrLoad('old', {}, () => 'B')).toBe('loaded');
     expect(a.l2Stats()).toMatchObject({ errors: 0, fills: 2 });
+  });
+});
+
+describe('applied log positions in the tier', () => {
+  it('keep the 64 highest members, and a member never moves back', async () => {
+    if (!available) return;
+    const redis = rawClient(server.url);
+    const key = `{${uniquePrefix()}}:a:stream`;
+    for (let i = 1; i <= 100; i++)
+      await redis.eval(APPLIED, 1, key, `instance-${i}`, i * 10, 60_000);
+    await redis.eval(APPLIED, 1, key, 'instance-100', 5, 60_000);
+    expect(await redis.zcard(key)).toBe(64);
+    expect(await redis.zrange(key, 0, 0, 'WITHSCORES')).toEqual(['instance-37', '370']);
+    expect(await redis.zscore(key, 'instance-100')).toBe('1000');
   });
 });
 
