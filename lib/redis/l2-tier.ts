@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import type { SecondTier, TierFill, TierLookup } from '../core/l2/second-tier.js';
+import { sleep } from '../core/sleep.js';
 import { CallDeadlines } from './call-deadlines.js';
 import { RedisClock } from './l2-clock.js';
 import { hitIn, missOf, settleRead, type RedisTicket } from './l2-reads.js';
@@ -259,8 +260,4 @@ function fresh(): string {
 /** `tags` without repeats (the common none or one: no copy). */
 function unique(tags: readonly string[]): readonly string[] {
   return tags.length < 2 ? tags : [...new Set(tags)];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

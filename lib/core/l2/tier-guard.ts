@@ -2,6 +2,7 @@ import { l2Channel, type L2Event, type L2EventName } from '../cache-events.js';
 import type { CacheChange } from '../local-changes.js';
 import { L2Counters, type L2Stats } from './l2-stats.js';
 import { PendingInvalidations } from './pending-invalidations.js';
+import { sleep } from '../sleep.js';
 import type { SecondTier, TierFill, TierLookup, TierTicket } from './second-tier.js';
 
 /** First wait (ms) before replaying invalidations the tier missed; doubles up to {@link MAX_REPLAY_DELAY}. */
@@ -139,7 +140,7 @@ export class TierGuard {
       let vouched = false;
       while (!this.#closed && !vouched && performance.now() < deadline) {
         vouched = (await this.#call(() => appliedPast(stream, position))) === true;
-        if (!vouched) await pause(Math.min(delay, Math.max(0, deadline - performance.now())));
+        if (!vouched) await sleep(Math.min(delay, Math.max(0, deadline - performance.now())));
         delay = Math.min(delay * 2, 200);
       }
       if (!vouched && !this.#closed) {
@@ -258,10 +259,6 @@ export class TierGuard {
     const message: L2Event = { cache: this.cacheName, event, durationMs };
     l2Channel.publish(message);
   }
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** True for an error that says a call timed out (ioredis: "Command timed out"). */
