@@ -71,7 +71,8 @@ suite('postgres change feed with a Redis second tier: instances that start', () 
     await started(first); // alone: nobody vouches, so after a few polls it flushes the tier
     expect(await read(first)).toBe('old');
     await pollUntil(() => (first.l2Stats()?.fills ?? 0) > 0, 'the tier to be filled');
-    const next = await instance();
+    // A slower poll gives it a longer wait (3 s) before it would flush the tier: room for a busy CI.
+    const next = await instance({ pollInterval: 1_000 });
     await started(next); // the first reports applying the log past the start of the second
     expect(await read(next)).toBe('old');
     expect(loads.count).toBe(1);
