@@ -165,14 +165,15 @@ export class PostgresChangeFeed implements ChangeSource {
       if (!current()) return;
       this.#cursor = row!.snapshot;
       this.#counters.position = this.#cursor;
-      // One transaction id spent: every snapshot taken from now on has an xmax past the cursor's,
-      // so an instance reporting a position past it has applied every commit this one skips.
-      await connection.query('SELECT pg_current_xact_id()', options.queryTimeout);
-      if (!current()) return;
       // Anything this cache loaded before the cursor existed may predate a write it will never
       // hear of: start from an empty cache, and from a second tier only once another instance
-      // vouched for it (or flushed).
+      // vouched for it (or flushed). Applied at once: a reconnect resumes from the cursor.
       this.#sink!.startAt(this.#stream, xmaxOf(this.#cursor), startWaitMs(options.pollInterval));
+      // One transaction id spent: every snapshot taken from now on has an xmax past the cursor's,
+      // so other instances soon report a position past it even if nobody writes. Should this
+      // fail, the tier is only flushed after the wait instead.
+      await connection.query('SELECT pg_current_xact_id()', options.queryTimeout);
+      if (!current()) return;
     } else {
       this.#catchUp = true;
       this.#counters.reconnects++;
