@@ -64,11 +64,15 @@ suite('postgres change feed: transactions that commit out of order', () => {
   it('a load that read the row before the commit and finishes after it was applied stores nothing', async () => {
     await db.sql(`INSERT INTO users VALUES (200, 'old')`);
     const loaded = deferred<string>();
+    const selected = deferred<void>();
     const key = 'user:200';
     const load = instance.cache.getOrLoad(key, { tags: [rowTag('users', 200)] }, async () => {
       const [row] = await db.sql<{ name: string }>(`SELECT name FROM users WHERE id = 200`);
+      selected.resolve();
       return loaded.promise.then(() => row!.name);
     });
+    // The load has read the row before the UPDATE runs (not merely started to).
+    await selected.promise;
     const applied = instance.feed.stats().applied;
     await db.sql(`UPDATE users SET name = 'new' WHERE id = 200`);
     await pollUntil(() => instance.feed.stats().applied > applied, 'the update to be applied');
