@@ -14,10 +14,10 @@ import { Cache, hashQuery } from 'drizzle-orm/cache/core';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { PG, admin, median, perOp, throughput } from './measure.js';
 import { HydraCache } from '../../dist/index.js';
 import { hydraDrizzle, hydraDrizzleCache } from '../../dist/drizzle/index.js';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const DATABASE = `hc_bench_drizzle_${process.pid}`;
 const users = pgTable('users', { id: serial('id').primaryKey(), name: text('name').notNull() });
 const ROWS = 1_000;
@@ -35,37 +35,6 @@ class MapCache extends Cache {
     this.map.set(key, value);
   }
   async onMutate() {}
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Runs `op(i)` `count` times with `concurrency` callers; ops per second. */
-async function throughput(op, count, concurrency) {
-  let next = 0;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await op(next++);
-    }),
-  );
-  return count / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-/** Mean µs per `op(i)`, run one after another. */
-async function perOp(op, count) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) await op(i);
-  return Number(process.hrtime.bigint() - start) / 1e3 / count;
-}
-
-async function admin(sql) {
-  const client = new pg.Client(PG);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Runs the benchmark; returns the markdown of its results. */

@@ -12,14 +12,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { PG, admin, median, perOp, throughput } from './measure.js';
 import { HydraCache } from '../../dist/index.js';
 import { hydraCache } from '../../dist/prisma/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GENERATED = `${ROOT}.tmp/prisma-client`;
 const COMPILED = `${ROOT}.tmp/prisma-bench`;
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const DATABASE = `hc_bench_prisma_${process.pid}`;
 const ROWS = 1_000;
 const IDS = 100;
@@ -46,37 +45,6 @@ function compiledClient() {
     writeFileSync(`${COMPILED}/package.json`, '{"type":"module"}\n');
   }
   return `${COMPILED}/client.js`;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Runs `op(i)` `count` times with `concurrency` callers; ops per second. */
-async function throughput(op, count, concurrency) {
-  let next = 0;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await op(next++);
-    }),
-  );
-  return count / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-/** Mean µs per `op(i)`, run one after another. */
-async function perOp(op, count) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) await op(i);
-  return Number(process.hrtime.bigint() - start) / 1e3 / count;
-}
-
-async function admin(sql) {
-  const client = new pg.Client(PG);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Runs the benchmark; returns the markdown of its results. */

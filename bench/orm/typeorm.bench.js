@@ -9,10 +9,10 @@
  * Every answer is checked (20 rows of the right team), so a broken cache cannot look fast.
  */
 import 'reflect-metadata';
-import pg from 'pg';
 import { DataSource, EntitySchema } from 'typeorm';
 import { HydraCache } from '../../dist/index.js';
 import { hydraQueryCache } from '../../dist/typeorm/index.js';
+import { PG, admin, median } from './measure.js';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 1 : 3;
@@ -20,7 +20,6 @@ const SECONDS = quick ? 0.5 : 2;
 const TEAMS = 50;
 const MEMBERS_PER_TEAM = 40;
 const DATABASE = `hc_bench_typeorm_${process.pid}`;
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
 const Team = new EntitySchema({
   name: 'team',
@@ -37,16 +36,6 @@ const Member = new EntitySchema({
 });
 
 const log = (line) => process.stderr.write(`  typeorm: ${line}\n`);
-
-async function admin(sql) {
-  const client = new pg.Client(PG);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function dataSource(cache, extra = {}) {
   return new DataSource({
@@ -103,7 +92,6 @@ async function nsPerCall(op, n) {
   return Number(process.hrtime.bigint() - started) / n;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const spread = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
 
