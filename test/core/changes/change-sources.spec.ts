@@ -1,18 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { CacheError, HydraCache, rowTag, tableTag } from '../../../lib/index.js';
-import type { ChangeSink, ChangeSource } from '../../../lib/index.js';
-
-/** A source the test drives by hand: it records its sink and whether it was closed. */
-class ManualSource implements ChangeSource {
-  sink: ChangeSink | undefined;
-  closed = 0;
-  attach(sink: ChangeSink): void {
-    this.sink = sink;
-  }
-  async close(): Promise<void> {
-    this.closed++;
-  }
-}
+import { ManualSource } from '../../support/manual-source.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -24,10 +12,10 @@ describe('sources of changes', () => {
   it('applies what a source delivers, and close() closes the source', async () => {
     const source = new ManualSource();
     const cache = HydraCache.local().name('users').changes(source).build();
-    expect(source.sink?.cacheName).toBe('users');
+    expect(source.sink.cacheName).toBe('users');
     await cache.put('user:1', { id: 1 }, { tags: [rowTag('users', 1)] });
     await cache.put('users:list', [1], { tags: [tableTag('users')] });
-    expect(source.sink!.apply({ type: 'tags', tags: [rowTag('users', '1')] })).toBe(1);
+    expect(source.sink.apply({ type: 'tags', tags: [rowTag('users', '1')] })).toBe(1);
     expect(await cache.get('user:1')).toBeUndefined();
     expect(await cache.get('users:list')).toEqual([1]);
     await cache.close();
@@ -39,7 +27,7 @@ describe('sources of changes', () => {
     const cache = new HydraCache({ changes: source });
     const gate = deferred<string>();
     const first = cache.getOrLoad('user:1', { tags: [rowTag('users', 1)] }, () => gate.promise);
-    source.sink!.apply({ type: 'tags', tags: [rowTag('users', 1)] });
+    source.sink.apply({ type: 'tags', tags: [rowTag('users', 1)] });
     gate.resolve('before the write');
     await expect(first).resolves.toBe('before the write');
     expect(await cache.get('user:1')).toBeUndefined();

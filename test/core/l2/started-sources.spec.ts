@@ -1,18 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { HydraCache, tableTag } from '../../../lib/index.js';
-import type { ChangeSink, ChangeSource } from '../../../lib/index.js';
 import { deferred } from '../../support/deferred.js';
 import { pollUntil } from '../../support/poll.js';
+import { ManualSource } from '../../support/manual-source.js';
 import { MemoryTier } from '../../support/memory-tier.js';
-
-/** A source the test drives by hand. */
-class ManualSource implements ChangeSource {
-  sink!: ChangeSink;
-  attach(sink: ChangeSink): void {
-    this.sink = sink;
-  }
-  async close(): Promise<void> {}
-}
 
 /**
  * A memory tier that keeps applied positions, as `redisL2` does; its tag invalidations can be
